@@ -1,0 +1,138 @@
+/// Builds JSON text byte by byte, without Foundation.
+///
+/// Used for Reprise's own bodies (errors, health, logs). It writes exactly what it is told:
+/// the caller is responsible for commas between members, which `JSONObjectWriter` handles for
+/// the common case. Value type; not shared between threads.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8]
+
+    public init(capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func raw(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    public mutating func raw<C: Collection>(bytes b: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: b)
+    }
+
+    /// Writes `s` as a JSON string literal, escaping what RFC 8259 requires (and `/` is left
+    /// alone, as RFC 8785 does).
+    public mutating func string(_ s: String) {
+        JSONWriter.appendQuoted(s.utf8, to: &bytes)
+    }
+
+    public mutating func number(_ n: Int) {
+        bytes.append(contentsOf: String(n).utf8)
+    }
+
+    public mutating func number(_ d: Double) {
+        if d.isFinite {
+            if d == d.rounded(.towardZero) && abs(d) < 1e15 {
+                bytes.append(contentsOf: String(Int64(d)).utf8)
+            } else {
+                bytes.append(contentsOf: String(d).utf8)
+            }
+        } else {
+            raw("null")
+        }
+    }
+
+    public mutating func bool(_ b: Bool) {
+        raw(b ? "true" : "false")
+    }
+
+    public mutating func null() {
+        raw("null")
+    }
+
+    /// Appends `utf8` as a quoted, escaped JSON string to `out`.
+    public static func appendQuoted<C: Collection>(_ utf8: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        out.append(UInt8(ascii: "\""))
+        appendEscaped(utf8, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escaped body of a JSON string (no quotes).
+    public static func appendEscaped<C: Collection>(_ utf8: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for b in utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 0xF)])
+            default: out.append(b)
+            }
+        }
+    }
+}
+
+/// Writes one JSON object member by member, placing the commas.
+public struct JSONObjectWriter {
+    public private(set) var writer: JSONWriter
+    private var first = true
+
+    public init(capacity: Int = 256) {
+        writer = JSONWriter(capacity: capacity)
+        writer.raw("{")
+    }
+
+    private mutating func key(_ k: String) {
+        if !first { writer.raw(",") }
+        first = false
+        writer.string(k)
+        writer.raw(":")
+    }
+
+    public mutating func field(_ k: String, _ v: String) {
+        key(k)
+        writer.string(v)
+    }
+
+    public mutating func field(_ k: String, _ v: Int) {
+        key(k)
+        writer.number(v)
+    }
+
+    public mutating func field(_ k: String, _ v: Double) {
+        key(k)
+        writer.number(v)
+    }
+
+    public mutating func field(_ k: String, _ v: Bool) {
+        key(k)
+        writer.bool(v)
+    }
+
+    public mutating func nullField(_ k: String) {
+        key(k)
+        writer.null()
+    }
+
+    /// A member whose value is already-encoded JSON.
+    public mutating func rawField<C: Collection>(_ k: String, json: C) where C.Element == UInt8 {
+        key(k)
+        writer.raw(bytes: json)
+    }
+
+    /// Closes the object and returns its bytes.
+    public mutating func finish() -> [UInt8] {
+        writer.raw("}")
+        return writer.bytes
+    }
+}
