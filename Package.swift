@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CHTTPParser", path: "Sources/CHTTPParser"),
 
         // MARK: - Pure Swift (no C, no sockets)
-        .target(name: "HTTPTypes", swiftSettings: strict),
+        .target(name: "HTTPTypes", dependencies: ["JSONCore"], swiftSettings: strict),
         // MARK: - I/O and adapters
         .target(name: "JSONCore", swiftSettings: strict),
         .target(name: "Logging", dependencies: ["JSONCore"], swiftSettings: strict),
