@@ -60,23 +60,13 @@ public struct JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends the escaped body of a JSON string (no quotes).
+    /// Appends the escaped body of a JSON string (no quotes), per `JSONStringEscaping`.
     public static func appendEscaped<C: Collection>(_ utf8: C, to out: inout [UInt8]) where C.Element == UInt8 {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         for b in utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xF)])
-            default: out.append(b)
+            if JSONStringEscaping.needsEscape(b) {
+                JSONStringEscaping.appendEscape(b, to: &out)
+            } else {
+                out.append(b)
             }
         }
     }
