@@ -22,6 +22,7 @@ let package = Package(
 
         // MARK: - Pure Swift (no C, no sockets)
         .target(name: "HTTPTypes", dependencies: ["JSONCore"], swiftSettings: strict),
+        .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
         // MARK: - I/O and adapters
         .target(name: "JSONCore", swiftSettings: strict),
         .target(name: "Logging", dependencies: ["JSONCore"], swiftSettings: strict),
@@ -34,6 +35,8 @@ let package = Package(
         // MARK: - Executables
         // MARK: - Tests (mirror Sources/)
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(
+            name: "CacheCoreTests", dependencies: ["CacheCore", "JSONCore", "CryptoPrimitives"], exclude: ["Fixtures"]),
         ]
 )
 
