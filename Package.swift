@@ -10,7 +10,7 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "Reprise",
     products: [
-        ],
+    ],
     targets: [
         // MARK: - C adapters (one per library; shim.h holds the typed wrappers)
         .target(name: "CSystem", path: "Sources/CSystem"),
@@ -21,22 +21,24 @@ let package = Package(
         .systemLibrary(name: "CHTTPParser", path: "Sources/CHTTPParser"),
 
         // MARK: - Pure Swift (no C, no sockets)
-        .target(name: "HTTPTypes", dependencies: ["JSONCore"], swiftSettings: strict),
-        .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
-        // MARK: - I/O and adapters
         .target(name: "JSONCore", swiftSettings: strict),
+        .target(name: "HTTPTypes", dependencies: ["JSONCore"], swiftSettings: strict),
+        .target(name: "ReplicateAPI", dependencies: ["HTTPTypes", "JSONCore"], swiftSettings: strict),
+        .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
+        .target(name: "ProxyCore", dependencies: ["HTTPTypes", "ReplicateAPI", "CacheCore", "JSONCore"],
+                swiftSettings: strict),
+
+        // MARK: - I/O and adapters
         .target(name: "Logging", dependencies: ["JSONCore"], swiftSettings: strict),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
-        .target(
-            name: "HTTPServer",
-            dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
-            swiftSettings: strict),
+
         // MARK: - Executables
+
         // MARK: - Tests (mirror Sources/)
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(
             name: "CacheCoreTests", dependencies: ["CacheCore", "JSONCore", "CryptoPrimitives"], exclude: ["Fixtures"]),
-        ]
+        .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
+    ]
 )
-

@@ -1,0 +1,68 @@
+import HTTPTypes
+
+/// The API token a request carries, taken from `Authorization: Bearer <t>` (every current
+/// client) or the legacy `Authorization: Token <t>` (clients before 2024-04, and Replicate's own
+/// `/files` curl examples). The scheme is matched case-insensitively.
+///
+/// The proxy forwards the `Authorization` header itself untouched; this type exists so that a
+/// token can be hashed (to scope Reprise's records to the token that created them) without ever
+/// being printed: `description`, `debugDescription` and the reflection mirror are redacted, so
+/// string interpolation, `print`, `dump` and test failure messages show `<redacted>`. The raw
+/// bytes are reachable only through `withUnsafeTokenBytes`. It is deliberately neither
+/// `Equatable` nor `Hashable`, so it cannot become a dictionary key by accident.
+///
+/// Value type, `Sendable`.
+public struct AuthToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The authorization scheme the client used.
+    public enum Scheme: String, Sendable, Hashable {
+        case bearer = "Bearer"
+        case token = "Token"
+    }
+
+    public let scheme: Scheme
+    private let secret: [UInt8]
+
+    /// Parses one `Authorization` field value: `scheme 1*SP token`, surrounding spaces and tabs
+    /// ignored. Nil for another scheme, an empty token, or a token with inner whitespace or
+    /// control bytes.
+    public init?(authorization value: String) {
+        let trimmed = value[...].trimmingASCIISpaces()
+        guard let space = trimmed.utf8.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) else { return nil }
+        let schemeName = trimmed[..<space].utf8
+        if AuthToken.equalsIgnoringASCIICase(schemeName, "bearer") {
+            scheme = .bearer
+        } else if AuthToken.equalsIgnoringASCIICase(schemeName, "token") {
+            scheme = .token
+        } else {
+            return nil
+        }
+        let token = trimmed[space...].trimmingASCIISpaces().utf8
+        guard !token.isEmpty, token.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        secret = Array(token)
+    }
+
+    /// The token of a request: nil without an `Authorization` field, with an unusable one, or
+    /// with several (ambiguous; upstream decides what they mean).
+    public init?(headers: HTTPHeaders) {
+        let values = headers.values(.authorization)
+        guard values.count == 1 else { return nil }
+        self.init(authorization: values[0])
+    }
+
+    /// Lends the token's bytes (ASCII), e.g. to a hasher. Do not copy them out.
+    public func withUnsafeTokenBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try secret.withUnsafeBytes(body)
+    }
+
+    /// `lowercase` must be lowercase ASCII.
+    private static func equalsIgnoringASCIICase(_ s: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { expected in
+            s.count == expected.count
+                && zip(s, expected).allSatisfy { (($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0) == $1 }
+        }
+    }
+
+    public var description: String { "AuthToken(\(scheme.rawValue) <redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["scheme": scheme], displayStyle: .struct) }
+}
