@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(
             name: "CacheCoreTests", dependencies: ["CacheCore", "JSONCore", "CryptoPrimitives"], exclude: ["Fixtures"]),
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
+        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes"]),
     ]
 )
