@@ -31,11 +31,10 @@ let package = Package(
             name: "HTTPServer",
             dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
             swiftSettings: strict),
-        .target(
-            name: "Upstream", dependencies: ["HTTPTypes", "EventLoop", "CCurl", "Logging"],
-            swiftSettings: strict),
+        .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
         // MARK: - Executables
         // MARK: - Tests (mirror Sources/)
-        ]
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+    ]
 )
 
