@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Logging", dependencies: ["JSONCore"], swiftSettings: strict),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
 
         // MARK: - Executables
 
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(
             name: "CacheCoreTests", dependencies: ["CacheCore", "JSONCore", "CryptoPrimitives"], exclude: ["Fixtures"]),
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes"]),
     ]
 )
