@@ -2,7 +2,9 @@
 # A throwaway redis-server for tests and benchmarks, on a free loopback port, with no
 # persistence.
 #
-#   scripts/redis-test.sh start [DIR]   starts it, prints its URL (redis://127.0.0.1:PORT/0)
+#   scripts/redis-test.sh start [DIR [PORT [HOST]]]
+#                                       starts it, prints its URL (redis://HOST:PORT/0); a free
+#                                       port on 127.0.0.1 unless PORT/HOST are given
 #   scripts/redis-test.sh stop  [DIR]   stops it (by the pid in DIR/redis.pid) and waits
 #   scripts/redis-test.sh url   [DIR]   prints the URL of the running instance
 #
@@ -15,6 +17,8 @@ LOG_TAG=redis-test
 
 cmd="${1:-}"
 dir="${2:-$REPO_ROOT/.tmp/redis-test}"
+fixed_port="${3:-}"
+host="${4:-127.0.0.1}"
 
 ping_url() { redis-cli -u "$1" ping 2>/dev/null | grep -qx PONG; }
 
@@ -28,12 +32,13 @@ start() {
         die "an instance is already running from $dir (pid $(cat "$dir/redis.pid")); stop it first"
     fi
     rm -f "$dir/redis.pid" "$dir/url"
-    local attempt port url
-    for attempt in 1 2 3 4 5; do
-        port="$(free_port)"
-        url="redis://127.0.0.1:${port}/0"
+    local attempt attempts=5 port url
+    [ -z "$fixed_port" ] || attempts=1
+    for attempt in $(seq 1 "$attempts"); do
+        port="${fixed_port:-$(free_port)}"
+        url="redis://${host}:${port}/0"
         : >"$dir/redis.log"
-        redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
+        redis-server --bind "$host" --port "$port" --save '' --appendonly no \
             --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
             --dir "$dir" --protected-mode yes </dev/null >/dev/null
         local i

@@ -43,27 +43,16 @@ else
         127.*|localhost) ;;
         *) die "no Redis answers at $redis_url and it is not local; start it or set REPRISE_REDIS_URL" ;;
     esac
-    mkdir -p "$redis_dir"
     log "no Redis at $redis_url; starting redis-server on $host:$port (stopped when reprise exits)"
-    redis-server --bind "$host" --port "$port" --save '' --appendonly no --daemonize yes \
-        --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log" --dir "$redis_dir" </dev/null
+    "$REPO_ROOT/scripts/redis-test.sh" start "$redis_dir" "$port" "$host" >/dev/null
     started_redis=yes
-    for _ in $(seq 1 100); do
-        redis-cli -u "$redis_url" ping 2>/dev/null | grep -qx PONG && break
-        sleep 0.05
-    done
-    redis-cli -u "$redis_url" ping 2>/dev/null | grep -qx PONG \
-        || die "redis-server did not come up (log: $redis_dir/redis.log)"
 fi
 
 child=""
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
     if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then kill -TERM "$child" 2>/dev/null || true; wait "$child" || true; fi
-    if [ -n "$started_redis" ] && [ -f "$redis_dir/redis.pid" ]; then
-        kill -TERM "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true
-        log "stopped the redis-server started for this run"
-    fi
+    if [ -n "$started_redis" ]; then "$REPO_ROOT/scripts/redis-test.sh" stop "$redis_dir" || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
