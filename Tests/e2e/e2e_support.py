@@ -1,0 +1,151 @@
+"""Helpers for the end-to-end suite: the running stack (fake-replicate + reprise), clients
+that record every request they send, and assertions about where requests went."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Tuple
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+import reprise_servers as servers  # noqa: E402
+
+E2E_DIR = Path(__file__).resolve().parent
+HELLO_WORLD = f"replicate/hello-world:{servers.HELLO_WORLD_VERSION}"
+LLAMA = "meta/meta-llama-3-8b-instruct"
+# Every model the fake serves (its GET /v1/models lists at least these).
+FAKE_MODELS = {"replicate/hello-world", "meta/meta-llama-3-8b-instruct", "stability-ai/sdxl", "acme/slow", "acme/fails"}
+TERMINAL = {"succeeded", "failed", "canceled"}
+# The fake's page size for GET /v1/models: small, so that listing the models takes pages.
+FAKE_PAGE_SIZE = 2
+
+
+def new_token() -> str:
+    return "r8_e2e" + secrets.token_hex(16)
+
+
+def unique_text(label: str) -> str:
+    """Inputs differ per test and per run, so a cache never answers a pass-through test."""
+    return f"{label} {uuid.uuid4().hex[:12]}"
+
+
+@dataclass
+class Stack:
+    """fake-replicate and reprise, started once per session."""
+
+    workdir: Path
+    redis_url: str
+    token: str
+    other_token: str
+    invalid_token: str
+    fake: servers.ManagedProcess
+    reprise: servers.ManagedProcess
+    config_path: Path
+
+    @property
+    def url(self) -> str:
+        return self.reprise.base_url
+
+    @property
+    def netloc(self) -> str:
+        return f"127.0.0.1:{self.reprise.port}"
+
+    def all_tokens(self) -> List[str]:
+        return [self.token, self.other_token, self.invalid_token]
+
+
+@dataclass
+class RecordingClient:
+    """A replicate 1.x client plus the (method, url) of every request it sent."""
+
+    client: object
+    requests: List[Tuple[str, str]] = field(default_factory=list)
+
+    def close(self) -> None:
+        # The httpx client exists only once a request was made.
+        inner = getattr(self.client, "_Client__client", None)
+        if inner is not None:
+            inner.close()
+
+
+def make_py1_client(stack: Stack, token: Optional[str] = None, base_url: Optional[str] = None) -> RecordingClient:
+    import replicate
+
+    recorded = RecordingClient(client=None)
+
+    def on_request(request) -> None:
+        recorded.requests.append((request.method, str(request.url)))
+
+    recorded.client = replicate.Client(
+        api_token=token or stack.token,
+        base_url=base_url or stack.url,
+        event_hooks={"request": [on_request]},
+    )
+    recorded.client.poll_interval = 0.05
+    return recorded
+
+
+def assert_via_reprise(stack: Stack, requests: List[Tuple[str, str]], minimum: int = 1) -> None:
+    """Every request went to Reprise's port: the client never talked to the fake directly."""
+    assert len(requests) >= minimum, f"expected at least {minimum} requests, saw {requests}"
+    elsewhere = [r for r in requests if urlsplit(r[1]).netloc != stack.netloc]
+    assert not elsewhere, f"requests that bypassed Reprise ({stack.netloc}): {elsewhere}"
+
+
+def assert_urls_point_at_reprise(stack: Stack, urls: dict) -> None:
+    assert urls, "prediction has no urls"
+    for name, value in urls.items():
+        if name == "web":
+            continue  # the replicate.com page of the prediction, not an API URL
+        assert isinstance(value, str) and value.startswith(stack.url + "/"), (
+            f"urls.{name} = {value!r} does not point at Reprise ({stack.url})"
+        )
+
+
+def wait_until_terminal(prediction, timeout: float = 30.0) -> None:
+    """Polls a replicate 1.x Prediction through the client until it reaches a terminal state."""
+    deadline = time.monotonic() + timeout
+    while prediction.status not in TERMINAL:
+        assert time.monotonic() < deadline, f"prediction {prediction.id} still {prediction.status} after {timeout}s"
+        time.sleep(0.05)
+        prediction.reload()
+
+
+def run_client_script(python: str, script: str, args: dict, env: Optional[dict] = None, timeout: float = 90.0) -> dict:
+    """Runs Tests/e2e/clients/<script> with `args` as JSON on stdin; returns its JSON stdout."""
+    completed = subprocess.run(
+        [python, str(E2E_DIR / "clients" / script)],
+        input=json.dumps(args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env if env is not None else servers.clean_env(),
+    )
+    assert completed.returncode == 0, (
+        f"{script} exited {completed.returncode}\nstdout:\n{completed.stdout}\nstderr:\n{completed.stderr}"
+    )
+    try:
+        return json.loads(completed.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError) as error:
+        raise AssertionError(f"{script} printed no JSON result ({error})\nstdout:\n{completed.stdout}\nstderr:\n{completed.stderr}")
+
+
+def next_client_python() -> str:
+    """The interpreter of .venv-next (replicate 2.x); a missing one is a failure, not a skip."""
+    configured = os.environ.get("REPRISE_E2E_NEXT_PYTHON")
+    path = Path(configured) if configured else servers.REPO_ROOT / ".venv-next" / "bin" / "python"
+    if not path.exists():
+        raise servers.MissingPrerequisite(
+            f"newer replicate client venv not found at {path} (run scripts/venv.sh, or set REPRISE_E2E_NEXT_PYTHON)"
+        )
+    return str(path)
+
