@@ -1,0 +1,49 @@
+import CacheCore
+import JSONCore
+
+/// Builds the prediction a cache hit answers with.
+///
+/// It must satisfy the strictest client (Python 1.0.7, replicate-api.md §11.11): a fresh id
+/// (clients poll and cancel by id), `status: succeeded`, the stored output, logs and metrics,
+/// every `urls` value a string pointing at Reprise, `data_removed: false`, `source`, and the
+/// three timestamps (all "now": this prediction was created and completed by Reprise just now).
+/// `input` is the client's own, as it sent it. Fields upstream added that we do not know are
+/// kept from the stored prediction. Pure.
+public enum HitPrediction {
+    public static func build(
+        entry: CacheEntry, id: String, input: JSONValue, nowUnixNanos: Int64, publicBase: String, streamURL: String?
+    ) -> JSONValue {
+        let stored = entry.prediction.objectValue ?? JSONObject()
+        let now = JSONValue.string(JSONString(UTCTimestamp.iso8601(unixNanos: nowUnixNanos)))
+        var p = JSONObject()
+        p["id"] = .string(JSONString(id))
+        p["model"] = stored["model"] ?? .string(JSONString(entry.model))
+        p["version"] = stored["version"] ?? .string(JSONString(entry.version))
+        p["input"] = input
+        p["logs"] = stored["logs"] ?? .string("")
+        p["output"] = stored["output"] ?? .null
+        p["data_removed"] = .bool(false)
+        p["error"] = .null
+        p["status"] = .string("succeeded")
+        p["created_at"] = now
+        p["started_at"] = now
+        p["completed_at"] = now
+        var urls = JSONObject()
+        let self_ = publicBase + "/v1/predictions/" + id
+        urls["get"] = .string(JSONString(self_))
+        urls["cancel"] = .string(JSONString(self_ + "/cancel"))
+        if let web = stored["urls"]?["web"], web.stringValue != nil { urls["web"] = web }
+        if let streamURL { urls["stream"] = .string(JSONString(streamURL)) }
+        p["urls"] = .object(urls)
+        p["metrics"] = stored["metrics"] ?? .object(JSONObject())
+        p["source"] = .string("api")
+        let known: Set<String> = [
+            "id", "model", "version", "input", "logs", "output", "data_removed", "error", "status", "created_at",
+            "started_at", "completed_at", "urls", "metrics", "source", "webhook", "webhook_events_filter", "deadline",
+        ]
+        for m in stored.members where !known.contains(m.key.string) {
+            p[m.key.string] = m.value
+        }
+        return .object(p)
+    }
+}
