@@ -21,7 +21,8 @@ let package = Package(
         .systemLibrary(name: "CHTTPParser", path: "Sources/CHTTPParser"),
 
         // MARK: - Pure Swift (no C, no sockets)
-        .target(name: "JSONCore", swiftSettings: strict),
+        // libm: rounding in number formatting; executables that import no Glibc would not link it.
+        .target(name: "JSONCore", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "HTTPTypes", dependencies: ["JSONCore"], swiftSettings: strict),
         .target(name: "ReplicateAPI", dependencies: ["HTTPTypes", "JSONCore"], swiftSettings: strict),
         .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
+        .target(name: "Metrics", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
 
         // MARK: - Executables
 
@@ -42,6 +44,7 @@ let package = Package(
             name: "CacheCoreTests", dependencies: ["CacheCore", "JSONCore", "CryptoPrimitives"], exclude: ["Fixtures"]),
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
     ]
 )

@@ -16,7 +16,8 @@ import Testing
         ),
         (["--check-config", "c.yaml"], CommandLineOptions(command: .checkConfig(path: "c.yaml"))),
         (["--version"], CommandLineOptions(command: .version)),
-        (["--describe-metrics"], CommandLineOptions(command: .describeMetrics)),
+        (["--describe-metrics"], CommandLineOptions(command: .describeMetrics(markdown: false))),
+        (["--describe-metrics", "--markdown"], CommandLineOptions(command: .describeMetrics(markdown: true))),
         (["--help"], CommandLineOptions(command: .help)),
         (["-h"], CommandLineOptions(command: .help)),
         // Help wins over everything else that parses.

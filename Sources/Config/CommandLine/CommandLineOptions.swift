@@ -10,8 +10,9 @@ public struct CommandLineOptions: Sendable, Equatable {
         case serve(configPath: String)
         case checkConfig(path: String)
         case version
-        /// Print the metric table and exit (served by the Metrics module).
-        case describeMetrics
+        /// Print the metric table and exit (served by the Metrics module); `markdown` prints the
+        /// table as docs/metrics.md.
+        case describeMetrics(markdown: Bool)
         case help
     }
 
@@ -27,7 +28,7 @@ public struct CommandLineOptions: Sendable, Equatable {
     public static let usage = """
         usage: reprise --config FILE [--port-file FILE]
                reprise --check-config FILE
-               reprise --version | --describe-metrics | --help
+               reprise --version | --describe-metrics [--markdown] | --help
 
           --config FILE        serve with this config (environment overrides: \
         \(ConfigLoader.environmentVariables.joined(separator: ", ")))
@@ -35,11 +36,12 @@ public struct CommandLineOptions: Sendable, Equatable {
           --port-file FILE     after listening, write the bound port to FILE
           --version            print the version and exit
           --describe-metrics   print every metric with its type and help, and exit
+          --markdown           with --describe-metrics: print docs/metrics.md
           --help, -h           print this help and exit
         """
 
     private static let valueFlags: Set<String> = ["--config", "--check-config", "--port-file"]
-    private static let plainFlags: Set<String> = ["--version", "--describe-metrics", "--help", "-h"]
+    private static let plainFlags: Set<String> = ["--version", "--describe-metrics", "--markdown", "--help", "-h"]
 
     public static func parse(_ arguments: [String]) throws(CommandLineError) -> CommandLineOptions {
         var values: [String: String] = [:]
@@ -75,7 +77,11 @@ public struct CommandLineOptions: Sendable, Equatable {
         if let path = values["--config"] { commands.append(.serve(configPath: path)) }
         if let path = values["--check-config"] { commands.append(.checkConfig(path: path)) }
         if switches.contains("--version") { commands.append(.version) }
-        if switches.contains("--describe-metrics") { commands.append(.describeMetrics) }
+        if switches.contains("--describe-metrics") {
+            commands.append(.describeMetrics(markdown: switches.contains("--markdown")))
+        } else if switches.contains("--markdown") {
+            throw CommandLineError("--markdown only goes with --describe-metrics")
+        }
         guard commands.count == 1, let command = commands.first else {
             throw CommandLineError(
                 commands.isEmpty
