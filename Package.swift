@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["EventLoop", "HTTPTypes", "HTTPServer", "CSystem"],
             path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "FakeReplicateTests", dependencies: ["FakeReplicate", "TestSupport"]),
+        .testTarget(name: "FakeReplicateTests", dependencies: ["FakeReplicate", "TestSupport", "CryptoPrimitives"]),
         ]
 )
 

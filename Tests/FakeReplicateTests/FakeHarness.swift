@@ -39,7 +39,7 @@ final class FakeHarness: Sendable {
     /// Builds an exchange (Bearer token unless `token` is nil) and hands it to the responder.
     func start(
         _ method: HTTPMethod, _ target: String, json: String? = nil, body: [UInt8]? = nil,
-        headers: [(String, String)] = [], token: String? = FakeHarness.token
+        headers: [(String, String)] = [], token: String? = FakeHarness.token, writable: Bool = true
     ) async -> InMemoryExchange {
         var h = HTTPHeaders(headers)
         if let t = token { h.add(.authorization, "Bearer " + t) }
@@ -47,7 +47,10 @@ final class FakeHarness: Sendable {
         let ex = InMemoryExchange(
             loop: loop, method: method, target: target, headers: h, body: json.map { Array($0.utf8) } ?? body)
         nonisolated(unsafe) let r = responder  // used on the loop only
-        await ex.onLoop { ex in ex.start(r) }
+        await ex.onLoop { ex in
+            ex.isWritable = writable
+            ex.start(r)
+        }
         return ex
     }
 

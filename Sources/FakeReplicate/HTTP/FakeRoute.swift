@@ -31,12 +31,15 @@ enum FakeRoute: Equatable {
     // Misses.
     case methodNotAllowed
     case notFound
+    /// Outside `/v1` and `/_fake`: 404 without asking for a token.
+    case outsideAPI
 
     /// Routes that need no token: control routes, the stream URL (JS sends none) and files on
     /// the delivery host.
     var isPublic: Bool {
         switch self {
-        case .stream, .controlReset, .controlCounters, .controlFaults, .controlAdvance, .delivery: return true
+        case .stream, .controlReset, .controlCounters, .controlFaults, .controlAdvance, .delivery, .outsideAPI:
+            return true
         default: return false
         }
     }
@@ -53,7 +56,7 @@ enum FakeRoute: Equatable {
         switch s.next() {
         case "v1": break
         case "_fake": return resolveControl(method, &s)
-        default: return .notFound
+        default: return .outsideAPI
         }
         let get = method == .get
         let post = method == .post
