@@ -85,7 +85,10 @@ import Testing
         let h = try FakeHarness { $0.pageSize = 2 }
         defer { h.shutdown() }
         let first = await h.send(.get, "/v1/models").json
-        #expect((first["results"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["hello-world", "meta-llama-3-8b-instruct"])
+        #expect(
+            (first["results"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == [
+                "hello-world", "meta-llama-3-8b-instruct",
+            ])
         #expect(first["next"] as? String == "http://fake.test/v1/models?cursor=2")
         #expect(first["previous"] is NSNull)
         let last = await h.send(.get, "/v1/models?cursor=4").json
@@ -111,7 +114,8 @@ import Testing
         let version = await h.send(.get, "/v1/models/meta/meta-llama-3-8b-instruct/versions/\(id)")
         #expect(version.status == 200)
         let schema = try #require(version.json["openapi_schema"] as? [String: Any])
-        let output = (((schema["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Output"]) as? [String: Any]
+        let output =
+            (((schema["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Output"]) as? [String: Any]
         #expect(output?["x-cog-array-type"] as? String == "iterator")
         #expect(output?["x-cog-array-display"] as? String == "concatenate")
         #expect((output?["items"] as? [String: Any])?["type"] as? String == "string")

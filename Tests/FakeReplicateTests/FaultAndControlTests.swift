@@ -30,11 +30,12 @@ import Testing
         let h = try FakeHarness()
         defer { h.shutdown() }
         let held = await h.start(.get, "/v1/account", headers: [("X-Fake-Fault", "delay_ms=600000")])
-        #expect(await held.wait { ex in h.loop.timerCount == 1 && ex.responseHead == nil })
-        #expect(await held.onLoop { ex in
-            ex.disconnect()
-            return h.loop.timerCount
-        } == 0)
+        #expect(await held.onLoop { ex in h.loop.timerCount == 1 && ex.responseHead == nil })
+        #expect(
+            await held.onLoop { ex in
+                ex.disconnect()
+                return h.loop.timerCount
+            } == 0)
         let short = await h.send(.get, "/v1/account", headers: [("X-Fake-Fault", "delay_ms=1")])
         #expect(short.status == 200)
         #expect(short.json["username"] as? String == "fake-user")
@@ -113,9 +114,10 @@ import Testing
         let creates = try #require(counters["creates"] as? [String: Int])
         #expect(creates == ["predictions": 1, "models": 1, "deployments": 0, "total": 2])
         let byToken = try #require(counters["by_token"] as? [[String: Int]])
-        #expect(byToken == [
-            ["token_index": 0, "requests": 4, "creates": 2], ["token_index": 1, "requests": 1, "creates": 0],
-        ])
+        #expect(
+            byToken == [
+                ["token_index": 0, "requests": 4, "creates": 2], ["token_index": 1, "requests": 1, "creates": 0],
+            ])
         #expect(await h.send(.post, "/_fake/reset", token: nil).status == 200)
         #expect(h.fake.counters.value(.requests) == 0)
         #expect(h.fake.predictionCount == 0)
@@ -132,7 +134,9 @@ import Testing
     }
 
     @Test func faultSpecParsing() {
-        let spec = try? FaultSpec.parse("status=503; retry_after=2 ;delay_ms=10;close;truncate;count=3;path=/v1;method=GET").get()
+        let spec = try? FaultSpec.parse(
+            "status=503; retry_after=2 ;delay_ms=10;close;truncate;count=3;path=/v1;method=GET"
+        ).get()
         #expect(
             spec
                 == FaultSpec(

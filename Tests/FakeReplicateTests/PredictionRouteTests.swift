@@ -74,22 +74,23 @@ import Testing
 
     @Test func llmOutputGrowsWhileProcessingAndCarriesTokenMetrics() async throws {
         let h = try FakeHarness {
-            $0.startDelay = .seconds(10)
-            $0.streamInterval = .seconds(1)
+            $0.startDelay = .seconds(100)
+            $0.streamInterval = .seconds(10)
         }
         defer { h.shutdown() }
         let create = await h.send(
-            .post, "/v1/models/meta/meta-llama-3-8b-instruct/predictions", json: #"{"input":{"prompt":"one two three"}}"#)
+            .post, "/v1/models/meta/meta-llama-3-8b-instruct/predictions",
+            json: #"{"input":{"prompt":"one two three"}}"#)
         #expect(create.status == 201)
         #expect(create.json["version"] as? String == "dp-a557b7387b4940df25b23f779dc534c4")
         let id = try #require(create.json["id"] as? String)
         let stream = (create.json["urls"] as? [String: String])?["stream"]
         #expect(stream == "http://fake.test/v1/streams/\(id)")
-        h.fake.advanceClock(by: .milliseconds(12_500))
+        h.fake.advanceClock(by: .seconds(125))
         let partial = await h.get(id)
         #expect(partial["status"] as? String == "processing")
         #expect(partial["output"] as? [String] == ["Echo:", " one"])
-        h.fake.advanceClock(by: .seconds(10))
+        h.fake.advanceClock(by: .seconds(100))
         let done = await h.get(id)
         #expect(done["status"] as? String == "succeeded")
         #expect(done["output"] as? [String] == ["Echo:", " one", " two", " three"])
@@ -150,7 +151,8 @@ import Testing
         let noText = await h.send(.post, "/v1/models/replicate/hello-world/predictions", json: #"{"input":{}}"#)
         #expect(noText.status == 422)
         #expect(noText.json["detail"] as? String == "input: text is required")
-        let badCount = await h.send(.post, "/v1/models/stability-ai/sdxl/predictions", json: #"{"input":{"num_outputs":9}}"#)
+        let badCount = await h.send(
+            .post, "/v1/models/stability-ai/sdxl/predictions", json: #"{"input":{"num_outputs":9}}"#)
         #expect(badCount.status == 422)
         let huge = await h.send(
             .post, "/v1/models/replicate/hello-world/predictions",

@@ -59,7 +59,9 @@ import Testing
         }
         let capped = try PredictionPlanner.plan(
             model: model,
-            input: .object([.init(key: "prompt", value: .string("a b c d")), .init(key: "max_tokens", value: .number("2"))]),
+            input: .object([
+                .init(key: "prompt", value: .string("a b c d")), .init(key: "max_tokens", value: .number("2")),
+            ]),
             configuration: FakeReplicateConfiguration(), hasher: hasher)
         #expect(capped.output == .list(["Echo:", " a"]))
     }

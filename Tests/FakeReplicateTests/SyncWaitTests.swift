@@ -61,7 +61,7 @@ import Testing
         let ex = await h.start(
             .post, "/v1/models/acme/slow/predictions", json: #"{"input":{"seconds":500}}"#,
             headers: [("Prefer", "wait=60")])
-        #expect(await ex.wait { _ in h.fake.predictionCount == 1 })
+        #expect(await ex.onLoop { _ in h.fake.predictionCount == 1 })
         let list = await h.send(.get, "/v1/predictions")
         let id = try #require((list.json["results"] as? [[String: Any]])?.first?["id"] as? String)
         _ = await h.send(.post, "/v1/predictions/\(id)/cancel")
@@ -75,7 +75,7 @@ import Testing
         let ex = await h.start(
             .post, "/v1/models/acme/slow/predictions", json: #"{"input":{"seconds":500}}"#,
             headers: [("Prefer", "wait")])
-        #expect(await ex.wait { _ in h.loop.timerCount == 1 })
+        #expect(await ex.onLoop { _ in h.loop.timerCount == 1 })
         let timers = await ex.onLoop { ex in
             ex.disconnect()
             return h.loop.timerCount
@@ -86,7 +86,8 @@ import Testing
     @Test func preferWaitParsing() {
         let d = Duration.seconds(60)
         #expect(FakeRequest.parsePreferWait("wait", default: d) == .wait(d, applied: "wait"))
-        #expect(FakeRequest.parsePreferWait("respond-async, wait=5", default: d) == .wait(.seconds(5), applied: "wait=5"))
+        #expect(
+            FakeRequest.parsePreferWait("respond-async, wait=5", default: d) == .wait(.seconds(5), applied: "wait=5"))
         #expect(FakeRequest.parsePreferWait("wait=60", default: d) == .wait(.seconds(60), applied: "wait=60"))
         #expect(FakeRequest.parsePreferWait("handling=lenient", default: d) == FakeRequest.PreferWait.none)
         for bad in ["wait=0", "wait=61", "wait=05", "wait=x", "wait="] {

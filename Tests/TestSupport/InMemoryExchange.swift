@@ -151,8 +151,10 @@ public final class InMemoryExchange: HTTPExchange, @unchecked Sendable {
 
     // MARK: - Waiting (from a test)
 
-    /// Waits until `condition` holds, re-checking on the loop after every change of this
-    /// exchange. Returns false when `timeout` passes first (a generous limit, not a timing).
+    /// Waits until `condition` holds, checking it on the loop at once and after every change of
+    /// this exchange (head, body, end, writability, disconnect) — so the condition should be
+    /// about the exchange; read other state with `onLoop`. While waiting, the timeout is a live
+    /// loop timer. Returns false when `timeout` passes first (a generous limit, not a timing).
     public func wait(
         timeout: Duration = .seconds(10), until condition: @escaping @Sendable (InMemoryExchange) -> Bool
     ) async -> Bool {

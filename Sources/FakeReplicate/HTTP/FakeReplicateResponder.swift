@@ -105,8 +105,7 @@ public final class FakeReplicateResponder: HTTPResponder, HTTPExchangeDelegate {
             FakeRequest(responder: self, exchange: exchange, route: route, fault: nil).start()
             return
         }
-        fake.counters.countRequest(token: token)
-        fake.counters.increment(counter, token: token)
+        fake.counters.countRequest(token: token, route: counter)
         exchange.sendHead(r.head)
         r.body.withUnsafeBytes { _ = exchange.sendBody($0) }
         exchange.finish()

@@ -134,6 +134,7 @@ extension FakeRequest {
 
     // MARK: - Prefer: wait
 
+    /// What a `Prefer` header asks of a create.
     enum PreferWait: Equatable {
         case none
         case wait(Duration, applied: String)
@@ -200,7 +201,9 @@ extension FakeRequest {
 
     private func respondCurrent(_ p: Prediction) {
         let model = fake.catalogue.models[p.modelIndex]
-        respond(200, PredictionEncoder.encode(p, model: model, at: fake.now(on: loop), mode: .current, bases: fake.urlBases))
+        respond(
+            200, PredictionEncoder.encode(p, model: model, at: fake.now(on: loop), mode: .current, bases: fake.urlBases)
+        )
     }
 
     func listPredictions(owner: Int) {
@@ -220,9 +223,11 @@ extension FakeRequest {
         }
         results.raw("]")
         let base = bases.api + "/v1/predictions?cursor="
-        respond(200, FakeRequest.pageJSON(
-            next: page.olderCursor.map { base + $0 }, previous: page.newerCursor.map { base + $0 },
-            results: results.bytes))
+        respond(
+            200,
+            FakeRequest.pageJSON(
+                next: page.olderCursor.map { base + $0 }, previous: page.newerCursor.map { base + $0 },
+                results: results.bytes))
     }
 
     /// `{"next":…,"previous":…,"results":…}` with absolute links or null.

@@ -62,7 +62,9 @@ enum FakeRoute: Equatable {
         let post = method == .post
         switch s.next() {
         case "predictions":
-            guard let id = s.next() else { return get ? .listPredictions : post ? .createPrediction : .methodNotAllowed }
+            guard let id = s.next() else {
+                return get ? .listPredictions : post ? .createPrediction : .methodNotAllowed
+            }
             guard let action = s.next() else { return get ? .getPrediction(id: id) : .methodNotAllowed }
             guard action == "cancel", s.next() == nil else { return .notFound }
             return post ? .cancelPrediction(id: id) : .methodNotAllowed
@@ -77,7 +79,9 @@ enum FakeRoute: Equatable {
                 guard s.next() == nil else { return .notFound }
                 return post ? .createModelPrediction(owner: owner, name: name) : .methodNotAllowed
             case "versions"?:
-                guard let id = s.next() else { return get ? .listVersions(owner: owner, name: name) : .methodNotAllowed }
+                guard let id = s.next() else {
+                    return get ? .listVersions(owner: owner, name: name) : .methodNotAllowed
+                }
                 guard s.next() == nil else { return .notFound }
                 return get ? .getVersion(owner: owner, name: name, id: id) : .methodNotAllowed
             default: return .notFound

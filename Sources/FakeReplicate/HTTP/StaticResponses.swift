@@ -8,7 +8,8 @@ struct StaticResponse: Sendable {
 
     init(status: Int = 200, body: [UInt8], extraHeaders: [(HTTPHeaderName, String)] = []) {
         self.head = HTTPResponseHead(
-            status: status, headers: JSONHeaders.make(length: body.count, rateLimitRemaining: 2999, extra: extraHeaders))
+            status: status, headers: JSONHeaders.make(length: body.count, rateLimitRemaining: 2999, extra: extraHeaders)
+        )
         self.body = body
     }
 }

@@ -62,7 +62,9 @@ struct Prediction: Sendable {
     /// The view ignoring cancellation.
     private func runningView(at now: UInt64) -> View {
         if now < startsAt {
-            return View(status: .starting, visibleItems: 0, hasOutput: false, logs: "", startedOffset: nil, completedOffset: nil)
+            return View(
+                status: .starting, visibleItems: 0, hasOutput: false, logs: "", startedOffset: nil, completedOffset: nil
+            )
         }
         if now < endsAt {
             var items = 0

@@ -82,7 +82,8 @@ enum PredictionPlanner {
             let message = try optionalString(input, "message") ?? "deliberate failure"
             plan.failure = message
             plan.predictMicros = 100_000
-            plan.finalLogs = "Traceback (most recent call last):\n  File \"predict.py\", line 9, in predict\n"
+            plan.finalLogs =
+                "Traceback (most recent call last):\n  File \"predict.py\", line 9, in predict\n"
                 + "RuntimeError: \(message)\n"
         }
         return plan
@@ -130,22 +131,24 @@ enum PredictionPlanner {
     private static func optionalInteger(
         _ input: FakeJSON, _ key: String, in range: ClosedRange<Int>
     ) throws(InputError) -> Int? {
-        guard let v = input[key], v != .null else { return nil }
-        guard let n = v.integerValue else { throw InputError(detail: "input.\(key): Invalid type. Expected: integer") }
-        guard range.contains(n) else {
-            throw InputError(detail: "input.\(key): Must be between \(range.lowerBound) and \(range.upperBound)")
-        }
-        return n
+        try optionalValue(input, key, "integer", in: range) { $0.integerValue }
     }
 
     private static func optionalNumber(
         _ input: FakeJSON, _ key: String, in range: ClosedRange<Double>
     ) throws(InputError) -> Double? {
+        try optionalValue(input, key, "number", in: range) { $0.doubleValue }
+    }
+
+    /// `input[key]` converted and range-checked; nil when absent or null.
+    private static func optionalValue<T: Comparable>(
+        _ input: FakeJSON, _ key: String, _ typeName: String, in range: ClosedRange<T>, _ convert: (FakeJSON) -> T?
+    ) throws(InputError) -> T? {
         guard let v = input[key], v != .null else { return nil }
-        guard let d = v.doubleValue else { throw InputError(detail: "input.\(key): Invalid type. Expected: number") }
-        guard range.contains(d) else {
+        guard let n = convert(v) else { throw InputError(detail: "input.\(key): Invalid type. Expected: \(typeName)") }
+        guard range.contains(n) else {
             throw InputError(detail: "input.\(key): Must be between \(range.lowerBound) and \(range.upperBound)")
         }
-        return d
+        return n
     }
 }

@@ -92,11 +92,16 @@ public final class FakeCounters: Sendable {
         }
     }
 
-    /// Counts a request and, when it carried a valid token, the token's request.
-    func countRequest(token: Int?) {
+    /// Counts a request and, when it carried a valid token, the token's request; and, when
+    /// given, the route's counter in the same lock section.
+    func countRequest(token: Int?, route: FakeCounter? = nil) {
         state.withLock { s in
             s.values[FakeCounter.requests.rawValue] &+= 1
             if let t = token { s.requestsByToken[t] &+= 1 }
+            if let c = route {
+                s.values[c.rawValue] &+= 1
+                if let t = token, c.isCreate { s.createsByToken[t] &+= 1 }
+            }
         }
     }
 
