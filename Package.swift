@@ -35,10 +35,22 @@ let package = Package(
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "Metrics", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
+            swiftSettings: strict),
+        .target(
+            name: "FakeReplicate",
+            dependencies: ["HTTPTypes", "JSONCore", "EventLoop", "HTTPServer", "Logging", "CryptoPrimitives"],
+            swiftSettings: strict),
 
         // MARK: - Executables
 
         // MARK: - Tests (mirror Sources/)
+        .target(
+            name: "TestSupport", dependencies: ["EventLoop", "HTTPTypes", "HTTPServer", "CSystem"],
+            path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "FakeReplicateTests", dependencies: ["FakeReplicate", "TestSupport", "CryptoPrimitives"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(
             name: "CacheCoreTests", dependencies: ["CacheCore", "JSONCore", "CryptoPrimitives"], exclude: ["Fixtures"]),

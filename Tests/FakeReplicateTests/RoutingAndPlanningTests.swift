@@ -1,0 +1,86 @@
+import CryptoPrimitives
+import HTTPTypes
+import Testing
+
+@testable import FakeReplicate
+
+/// Pure pieces: route resolution, the planner's deterministic outputs, decimal formatting.
+@Suite struct RoutingAndPlanningTests {
+    @Test func resolvesEveryRoute() {
+        let cases: [(HTTPMethod, String, FakeRoute)] = [
+            (.post, "/v1/predictions", .createPrediction),
+            (.get, "/v1/predictions", .listPredictions),
+            (.get, "/v1/predictions/abc", .getPrediction(id: "abc")),
+            (.post, "/v1/predictions/abc/cancel", .cancelPrediction(id: "abc")),
+            (.post, "/v1/models/o/n/predictions", .createModelPrediction(owner: "o", name: "n")),
+            (.post, "/v1/deployments/o/n/predictions", .createDeploymentPrediction(owner: "o", name: "n")),
+            (.get, "/v1/models", .listModels), (.query, "/v1/models", .searchModels),
+            (.get, "/v1/models/o/n", .getModel(owner: "o", name: "n")),
+            (.get, "/v1/models/o/n/versions", .listVersions(owner: "o", name: "n")),
+            (.get, "/v1/models/o/n/versions/v", .getVersion(owner: "o", name: "n", id: "v")),
+            (.get, "/v1/streams/abc", .stream(id: "abc")), (.get, "/v1/account", .account),
+            (.get, "/v1/hardware", .hardware), (.get, "/v1/collections", .listCollections),
+            (.get, "/v1/collections/s", .getCollection(slug: "s")),
+            (.get, "/v1/webhooks/default/secret", .webhookSecret), (.post, "/v1/files", .uploadFile),
+            (.get, "/v1/fake/bench", .bench), (.post, "/_fake/reset", .controlReset),
+            (.get, "/_fake/counters", .controlCounters), (.post, "/_fake/faults", .controlFaults),
+            (.post, "/_fake/advance", .controlAdvance), (.get, "/_fake/delivery/a/b.png", .delivery),
+            (.get, "/v1/predictions/abc/cancel", .methodNotAllowed), (.put, "/v1/models", .methodNotAllowed),
+            (.get, "/v1/predictions/abc/nope", .notFound), (.get, "/v1/models/o", .notFound),
+            (.get, "/v1/account/x", .notFound), (.get, "/v1", .notFound), (.get, "/", .outsideAPI),
+            (.get, "/v2/predictions", .outsideAPI), (.get, "/v1/webhooks/default/secret/x", .notFound),
+        ]
+        for (method, path, route) in cases {
+            #expect(FakeRoute.resolve(method: method, path: Substring(path)) == route, "\(method) \(path)")
+        }
+    }
+
+    @Test func pathSegmentsKeepEmptySegments() {
+        var s = PathSegments("/a//b/")
+        var out: [Substring] = []
+        while let seg = s.next() { out.append(seg) }
+        #expect(out == ["a", "", "b", ""])
+    }
+
+    @Test func llmTokensConcatenateToEchoOfThePrompt() throws {
+        let hasher = SHA256Hasher()
+        let model = ModelCatalogue.builtInModels[1]
+        for prompt in ["Hello  world\nbye ", "  leading", "one", ""] {
+            let input = FakeJSON.object([.init(key: "prompt", value: .string(prompt))])
+            let plan = try PredictionPlanner.plan(
+                model: model, input: input, configuration: FakeReplicateConfiguration(), hasher: hasher)
+            guard case .list(let tokens) = plan.output else {
+                Issue.record("not a list")
+                continue
+            }
+            let joined = tokens.joined()
+            let expected = prompt.isEmpty || prompt.first == " " ? "Echo:" + prompt : "Echo: " + prompt
+            #expect(joined == expected)
+        }
+        let capped = try PredictionPlanner.plan(
+            model: model,
+            input: .object([
+                .init(key: "prompt", value: .string("a b c d")), .init(key: "max_tokens", value: .number("2")),
+            ]),
+            configuration: FakeReplicateConfiguration(), hasher: hasher)
+        #expect(capped.output == .list(["Echo:", " a"]))
+    }
+
+    @Test func decimalSecondsHasNoFloatingPointNoise() {
+        #expect(DecimalSeconds.text(micros: 150_000) == "0.15")
+        #expect(DecimalSeconds.text(micros: 2_000_000) == "2")
+        #expect(DecimalSeconds.text(micros: 1_000_001) == "1.000001")
+        #expect(DecimalSeconds.text(micros: 50) == "0.00005")
+    }
+
+    @Test func timestampsAreISO8601WithMicroseconds() {
+        #expect(WallClock.iso8601(1_694_189_974_765_994_000) == "2023-09-08T16:19:34.765994Z")
+    }
+
+    @Test func base64MatchesRFC4648Vectors() {
+        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE="]
+        for (plain, encoded) in vectors {
+            #expect(Base64.encode(Array(plain.utf8)) == encoded)
+        }
+    }
+}
