@@ -1,4 +1,5 @@
 import CacheCore
+import JSONCore
 import Testing
 
 @Suite struct CacheControlTests {
@@ -83,5 +84,35 @@ import Testing
 
     @Test func maxAgeBoundsTheLookup() {
         #expect(CacheDecision.decide(policy: on, cacheControl: CacheControl(maxAge: 30)).lookup == .lookup(maxAge: 30))
+    }
+}
+
+@Suite struct CostModelTests {
+    let prediction: JSONValue = [
+        "output": ["a.png", "b.png", "c.png"],
+        "metrics": ["predict_time": 2.5, "input_token_count": 8, "output_token_count": 43],
+    ]
+
+    @Test func perSecond() {
+        let c = CostModel.cost(of: prediction, price: .perSecond(usd: 0.000725))
+        #expect(abs(c.usd - 2.5 * 0.000725) < 1e-15)
+        #expect(c.computeSeconds == 2.5)
+    }
+
+    @Test func tokensMatchReplicatesWorkedExample() {
+        // replicate.com/docs/billing: 8 input tokens $0.0000760, 43 output tokens $0.0004085 at $9.50/M.
+        let c = CostModel.cost(of: prediction, price: .tokens(inputPerMillion: 9.5, outputPerMillion: 9.5))
+        #expect(abs(c.usd - (0.0000760 + 0.0004085)) < 1e-12)
+    }
+
+    @Test func perOutputCountsListItems() {
+        #expect(abs(CostModel.cost(of: prediction, price: .perOutput(usd: 0.003)).usd - 0.009) < 1e-12)
+        #expect(CostModel.cost(of: ["output": "one"], price: .perOutput(usd: 0.003)).usd == 0.003)
+        #expect(CostModel.cost(of: ["output": .null], price: .perOutput(usd: 0.003)).usd == 0)
+    }
+
+    @Test func unpricedStillReportsComputeSeconds() {
+        #expect(CostModel.cost(of: prediction, price: nil) == .init(usd: 0, computeSeconds: 2.5))
+        #expect(CostModel.cost(of: ["metrics": ["predict_time": -1]], price: nil).computeSeconds == nil)
     }
 }
