@@ -31,11 +31,12 @@ let package = Package(
             name: "HTTPServer",
             dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
             swiftSettings: strict),
-        .target(
-            name: "Upstream", dependencies: ["HTTPTypes", "EventLoop", "CCurl", "Logging"],
-            swiftSettings: strict),
         // MARK: - Executables
         // MARK: - Tests (mirror Sources/)
+        .target(
+            name: "TestSupport", dependencies: ["EventLoop", "HTTPTypes", "HTTPServer", "CSystem", "Logging"],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         ]
 )
 
