@@ -167,10 +167,17 @@ public final class RawHTTPClient {
         return take(available)
     }
 
-    /// Waits until the server closes the connection (EOF or reset), discarding what arrives.
-    /// Throws `.timeout` if it stays open.
-    public func expectClose() throws {
-        while try fill() { start = buffer.count }
+    /// Waits until the server closes the connection (EOF or reset), discarding what arrives;
+    /// returns how many bytes that was. Throws `.timeout` if it stays open.
+    @discardableResult
+    public func expectClose() throws -> Int {
+        var discarded = available
+        start = buffer.count
+        while try fill() {
+            discarded += available
+            start = buffer.count
+        }
+        return discarded
     }
 
     /// Bytes received and not yet consumed.

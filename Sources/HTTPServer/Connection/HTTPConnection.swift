@@ -80,7 +80,9 @@ final class HTTPConnection: IOHandler {
     func handleIO(_ events: IOEvents) {
         inIO = true
         defer { inIO = false }
-        if events.contains(.error) {
+        // EPOLLERR, or EPOLLHUP without EPOLLIN while not reading: both directions are gone
+        // (a reset). Level-triggered, so it must be acted on, not left to fire again.
+        if events.contains(.error) || (events.contains(.hangup) && !events.contains(.readable) && !wantsToRead) {
             close(notify: true)
             return
         }
