@@ -1,5 +1,5 @@
-@preconcurrency import Glibc
 import EventLoop
+@preconcurrency import Glibc
 
 /// A response as `RawHTTPClient` read it off the wire. Value type.
 public struct RawHTTPResponse: Sendable {

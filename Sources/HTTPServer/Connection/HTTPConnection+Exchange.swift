@@ -85,7 +85,9 @@ extension HTTPConnection {
     }
 
     private func sendContinueIfWanted() {
-        guard let ex = current, ex.awaitsContinue, ex.wantsRequestEvents, !ex.headSent, !closeWhenFlushed else { return }
+        guard let ex = current, ex.awaitsContinue, ex.wantsRequestEvents, !ex.headSent, !closeWhenFlushed else {
+            return
+        }
         ex.awaitsContinue = false
         outbound.append(HTTPResponseSerializer.continueLine)
         scheduleFlush()
@@ -137,7 +139,8 @@ extension HTTPConnection {
     /// Answers a request the parser rejected, then closes.
     func reject(_ error: HTTPRequestParseError) {
         if error.kind == .malformed, context.logger.isEnabled(.debug) {
-            context.logger.debug("rejected malformed request", ["peer": .string(peer), "detail": .string(error.detail)])
+            context.logger.debug(
+                "rejected malformed request", ["peer": .string(peer), "detail": .string(error.detail)])
         }
         respondWithProblem(ProblemDetails(status: error.status, title: error.title, detail: error.detail))
     }

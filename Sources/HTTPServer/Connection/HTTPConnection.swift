@@ -1,5 +1,5 @@
-@preconcurrency import Glibc
 import EventLoop
+@preconcurrency import Glibc
 import HTTPTypes
 
 /// One accepted client connection: reads and parses requests, runs one `ServerExchange` at a

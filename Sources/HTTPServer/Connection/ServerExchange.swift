@@ -49,7 +49,8 @@ public final class ServerExchange: HTTPExchange {
         self.loop = connection.loop
         self.peer = connection.peer
         self.connection = connection
-        self.awaitsContinue = head.versionMinor >= 1 && framing != .none
+        self.awaitsContinue =
+            head.versionMinor >= 1 && framing != .none
             && head.headers.hasToken("100-continue", in: .expect)
         self.requestEnded = false
     }

@@ -71,3 +71,15 @@ public struct HTTPRequestParseError: Error, Sendable, Equatable, CustomStringCon
 
     public var description: String { "\(status) \(title): \(detail)" }
 }
+
+extension HTTPRequestParseError {
+    /// The 431 error for a head over `limit` bytes.
+    static func headerTooLarge(_ limit: Int) -> HTTPRequestParseError {
+        HTTPRequestParseError(.headerTooLarge, "The request line and headers exceed the limit of \(limit) bytes.")
+    }
+
+    /// The 413 error for a body over `limit` bytes.
+    static func bodyTooLarge(_ limit: Int) -> HTTPRequestParseError {
+        HTTPRequestParseError(.bodyTooLarge, "The request body exceeds the limit of \(limit) bytes.")
+    }
+}

@@ -124,7 +124,7 @@ public final class HTTPRequestParser {
         let countsHead = stage == .head
         if countsHead {
             let allowance = limits.maxHeaderBytes - headBytes
-            if allowance <= 0 && count > 0 { throw fail(Self.headerTooLarge(limits.maxHeaderBytes)) }
+            if allowance <= 0 && count > 0 { throw fail(HTTPRequestParseError.headerTooLarge(limits.maxHeaderBytes)) }
             count = min(count, allowance)
         }
         guard count > 0, let base = input.baseAddress else { return (offset, nil) }
@@ -148,9 +148,9 @@ public final class HTTPRequestParser {
     /// takes any byte after the CR as the LF (`0\r\n\rX` ends a chunked body). Parsers that
     /// disagree on where a message ends are how requests are smuggled, so the adapter checks
     /// those bytes itself: the end of the head, of each chunk-size line, of the last chunk.
-    private func verifyLineEnd(_ event: HTTPRequestParseEvent?, _ start: UnsafeRawPointer, _ n: Int) throws(
-        HTTPRequestParseError
-    ) {
+    private func verifyLineEnd(_ event: HTTPRequestParseEvent?, _ start: UnsafeRawPointer, _ n: Int)
+        throws(HTTPRequestParseError)
+    {
         var lfAt: UnsafeRawPointer?
         if case .head? = event {
             lfAt = start + n  // paused on the LF, before consuming it
@@ -179,7 +179,9 @@ public final class HTTPRequestParser {
     /// short; returns normally between requests.
     public func finishInput() throws(HTTPRequestParseError) {
         if let failure { throw failure }
-        if isMidMessage { throw fail(HTTPRequestParseError(.malformed, "The connection closed before the request was complete.")) }
+        if isMidMessage {
+            throw fail(HTTPRequestParseError(.malformed, "The connection closed before the request was complete."))
+        }
     }
 
     // MARK: - Method token
@@ -203,16 +205,19 @@ public final class HTTPRequestParser {
                 continue
             }
             guard HTTPMethod.isTokenChar(b) else {
-                throw fail(HTTPRequestParseError(.malformed, "The request method contains a character that is not allowed."))
+                throw fail(
+                    HTTPRequestParseError(.malformed, "The request method contains a character that is not allowed."))
             }
             guard methodBytes.count < Self.maxMethodLength else {
-                throw fail(HTTPRequestParseError(.malformed, "The request method is longer than \(Self.maxMethodLength) bytes."))
+                throw fail(
+                    HTTPRequestParseError(
+                        .malformed, "The request method is longer than \(Self.maxMethodLength) bytes."))
             }
             methodBytes.append(b)
             i += 1
         }
         headBytes += n
-        if headBytes > limits.maxHeaderBytes { throw fail(Self.headerTooLarge(limits.maxHeaderBytes)) }
+        if headBytes > limits.maxHeaderBytes { throw fail(HTTPRequestParseError.headerTooLarge(limits.maxHeaderBytes)) }
         return n
     }
 
@@ -221,10 +226,11 @@ public final class HTTPRequestParser {
             throw fail(HTTPRequestParseError(.methodNotImplemented, "CONNECT is not supported by this server."))
         }
         http_parser_init(raw, HTTP_REQUEST)
-        let known = HTTPParserTables.isKnown(methodBytes)
-        let fed: Int = known
+        let known = HTTPParserMethods.isKnown(methodBytes)
+        let fed: Int =
+            known
             ? methodBytes.withUnsafeBytes { execute($0.baseAddress!, $0.count) }
-            : HTTPParserTables.standIn.withUTF8Buffer { execute(UnsafeRawPointer($0.baseAddress!), $0.count) }
+            : HTTPParserMethods.standIn.withUTF8Buffer { execute(UnsafeRawPointer($0.baseAddress!), $0.count) }
         precondition(fed == (known ? methodBytes.count : 3) && chttp_parser_errno(raw) == HPE_OK)
         stage = .head
     }
@@ -235,7 +241,7 @@ public final class HTTPRequestParser {
         chttp_parser_set_data(raw, Unmanaged.passUnretained(self).toOpaque())
         inputEnd = bytes + count
         return bytes.withMemoryRebound(to: CChar.self, capacity: count) {
-            http_parser_execute(raw, HTTPParserTables.settings, $0, count)
+            http_parser_execute(raw, Self.settings, $0, count)
         }
     }
 
@@ -266,7 +272,8 @@ public final class HTTPRequestParser {
         if lastWasValue && !commitHeader() { return -1 }
         let p = raw.pointee
         guard p.http_major == 1 else {
-            pendingError = p.http_major == 0
+            pendingError =
+                p.http_major == 0
                 ? HTTPRequestParseError(.malformed, "The request line has no HTTP/1.x version.")
                 : HTTPRequestParseError(.versionNotSupported, "Only HTTP/1.0 and HTTP/1.1 are served on this port.")
             return -1
@@ -286,7 +293,7 @@ public final class HTTPRequestParser {
             framing = .chunked
         } else if p.content_length != UInt64.max && p.content_length > 0 {
             guard p.content_length <= UInt64(limits.maxBodyBytes) else {
-                pendingError = Self.bodyTooLarge(limits.maxBodyBytes)
+                pendingError = HTTPRequestParseError.bodyTooLarge(limits.maxBodyBytes)
                 return -1
             }
             framing = .length(Int(p.content_length))
@@ -306,7 +313,7 @@ public final class HTTPRequestParser {
     fileprivate func onBody(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         bodyBytes += n
         if bodyBytes > limits.maxBodyBytes {
-            pendingError = Self.bodyTooLarge(limits.maxBodyBytes)
+            pendingError = HTTPRequestParseError.bodyTooLarge(limits.maxBodyBytes)
             return -1
         }
         pendingEvent = .body(UnsafeRawBufferPointer(start: at, count: n))
@@ -366,7 +373,8 @@ public final class HTTPRequestParser {
             return String(validating: bytes, as: UTF8.self)
         }
         guard let v else {
-            pendingError = HTTPRequestParseError(.malformed, "A header field value holds a control character or is not valid UTF-8.")
+            pendingError = HTTPRequestParseError(
+                .malformed, "A header field value holds a control character or is not valid UTF-8.")
             return false
         }
         headers.add(String(decoding: name, as: UTF8.self), v)
@@ -384,31 +392,19 @@ public final class HTTPRequestParser {
         return e
     }
 
-    // MARK: - Errors
-
-    static func headerTooLarge(_ limit: Int) -> HTTPRequestParseError {
-        HTTPRequestParseError(.headerTooLarge, "The request line and headers exceed the limit of \(limit) bytes.")
-    }
-
-    static func bodyTooLarge(_ limit: Int) -> HTTPRequestParseError {
-        HTTPRequestParseError(.bodyTooLarge, "The request body exceeds the limit of \(limit) bytes.")
-    }
-
     private static func translate(_ errno: http_errno, _ limits: Limits) -> HTTPRequestParseError {
-        if errno == HPE_HEADER_OVERFLOW { return headerTooLarge(min(limits.maxHeaderBytes, 80 * 1024)) }
+        if errno == HPE_HEADER_OVERFLOW {
+            return HTTPRequestParseError.headerTooLarge(min(limits.maxHeaderBytes, 80 * 1024))
+        }
         let description = String(cString: http_errno_description(errno))
         return HTTPRequestParseError(.malformed, "The request is not valid HTTP/1.1: \(description).")
     }
-}
 
-/// The http-parser callback table and method list, shared by every `HTTPRequestParser`.
-enum HTTPParserTables {
-    /// Fed to http-parser in place of a method it does not know.
-    static let standIn: StaticString = "PUT"
+    // MARK: - Callback table
 
     /// The callback table. Written once when first used, read-only afterwards, and the
     /// callbacks only touch the parser passed to them: safe to share across threads.
-    nonisolated(unsafe) static let settings: UnsafeMutablePointer<http_parser_settings> = {
+    nonisolated(unsafe) private static let settings: UnsafeMutablePointer<http_parser_settings> = {
         let s = UnsafeMutablePointer<http_parser_settings>.allocate(capacity: 1)
         http_parser_settings_init(s)
         s.pointee.on_url = { p, at, n in HTTPRequestParser.from(p).onURL(at, n) }
@@ -420,17 +416,4 @@ enum HTTPParserTables {
         s.pointee.on_chunk_header = { p in HTTPRequestParser.from(p).onChunkHeader() }
         return s
     }()
-
-    /// Every method name http-parser recognises, most common first.
-    static let known: [[UInt8]] = {
-        var names = (0...Int(HTTP_SOURCE.rawValue)).map { Array(String(cString: http_method_str(http_method(UInt32($0)))).utf8) }
-        let common = ["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"].map { Array($0.utf8) }
-        names.removeAll { common.contains($0) }
-        return common + names
-    }()
-
-    static func isKnown(_ method: [UInt8]) -> Bool {
-        for k in known where k == method { return true }
-        return false
-    }
 }

@@ -44,7 +44,8 @@ enum HTTPResponseSerializer {
             framing = .closeDelimited
         }
         if status < 200 { return Plan(framing: .none, closes: false) }
-        let closes = mustClose || !request.keepAlive || framing == .closeDelimited
+        let closes =
+            mustClose || !request.keepAlive || framing == .closeDelimited
             || response.headers.hasToken("close", in: .connection)
         return Plan(framing: framing, closes: closes)
     }

@@ -1,5 +1,5 @@
-@preconcurrency import Glibc
 import EventLoop
+@preconcurrency import Glibc
 import Logging
 
 /// A listening socket on one loop: accepts until EAGAIN and hands sockets to its context.

@@ -1,5 +1,5 @@
-@preconcurrency import Glibc
 import EventLoop
+@preconcurrency import Glibc
 import HTTPTypes
 import Logging
 
@@ -67,7 +67,9 @@ final class HTTPServerLoopContext: @unchecked Sendable {
             conn.respondWithProblem(
                 ProblemDetails(
                     status: 503, title: "Too many connections",
-                    detail: "The server is at its limit of \(configuration.maxConnections) open connections; retry shortly."),
+                    detail:
+                        "The server is at its limit of \(configuration.maxConnections) open connections; retry shortly."
+                ),
                 extraHeaders: headers)
         }
         conn.settle()

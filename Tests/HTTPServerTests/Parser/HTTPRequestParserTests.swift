@@ -4,7 +4,8 @@ import Testing
 
 @Suite("HTTPRequestParser")
 struct HTTPRequestParserTests {
-    static let get = "GET /v1/models?cursor=a%20b HTTP/1.1\r\nHost: api.example\r\nX-Mixed-Case: Value  \r\nEmpty:\r\n\r\n"
+    static let get =
+        "GET /v1/models?cursor=a%20b HTTP/1.1\r\nHost: api.example\r\nX-Mixed-Case: Value  \r\nEmpty:\r\n\r\n"
     static let getEvents: [ParsedEvent] = [
         .head(
             head(.get, "/v1/models?cursor=a%20b", [("Host", "api.example"), ("X-Mixed-Case", "Value"), ("Empty", "")]),
@@ -24,7 +25,9 @@ struct HTTPRequestParserTests {
         + "QUERY /v1/models HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nfilter"
         + "\r\nDELETE /x HTTP/1.1\r\nConnection: close\r\n\r\n"
     static let manyEvents: [ParsedEvent] = [
-        .head(head(.post, "/v1/predictions", [("Content-Length", "10"), ("Content-Type", "application/json")]), .length(10)),
+        .head(
+            head(.post, "/v1/predictions", [("Content-Length", "10"), ("Content-Type", "application/json")]),
+            .length(10)),
         .body("{\"a\":\"é\"}"), .end,
         .head(head(.get, "/a"), .none), .end,
         .head(head(.put, "/up", [("Transfer-Encoding", "chunked")]), .chunked), .body("abc0123456789"), .end,
@@ -57,7 +60,8 @@ struct HTTPRequestParserTests {
     @Test(arguments: ["get", "PRI", "MY-METHOD", "X!#$%&'*+-.^_`|~9", "PROPFIND", "M-SEARCH", "PURGE"])
     func anyTokenMethodIsReportedAsSent(_ method: String) throws {
         let events = try parseWhole("\(method) /p HTTP/1.1\r\nContent-Length: 2\r\n\r\nok")
-        #expect(events == [.head(head(HTTPMethod(method), "/p", [("Content-Length", "2")]), .length(2)), .body("ok"), .end])
+        #expect(
+            events == [.head(head(HTTPMethod(method), "/p", [("Content-Length", "2")]), .length(2)), .body("ok"), .end])
     }
 
     @Test func leadingEmptyLinesAreIgnored() throws {
@@ -65,7 +69,8 @@ struct HTTPRequestParserTests {
     }
 
     @Test func chunkExtensionsAndTrailers() throws {
-        let text = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let text =
+            "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "5;name=value\r\nhello\r\n6;ext\r\n world\r\n0;last=1\r\nX-Trailer: t\r\n\r\n"
         let expected: [ParsedEvent] = [
             .head(head(.post, "/c", [("Transfer-Encoding", "chunked")]), .chunked), .body("hello world"), .end,
@@ -201,7 +206,9 @@ struct HTTPRequestParserTests {
 
     @Test func headerLimitCountsAnEndlessMethodOrHeader() {
         let limits = HTTPRequestParser.Limits(maxHeaderBytes: 64)
-        #expect(parseError("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 100), limits: limits)?.kind == .headerTooLarge)
+        #expect(
+            parseError("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 100), limits: limits)?.kind
+                == .headerTooLarge)
         #expect(parseError(String(repeating: "\r\n", count: 40), limits: limits)?.kind == .headerTooLarge)
     }
 
@@ -210,7 +217,8 @@ struct HTTPRequestParserTests {
         let e = parseError("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n", limits: limits)
         #expect(e?.kind == .bodyTooLarge)
         #expect(e?.status == 413)
-        #expect((try? parseWhole("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789", limits: limits))?.count == 3)
+        #expect(
+            (try? parseWhole("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789", limits: limits))?.count == 3)
     }
 
     @Test func chunkedBodyOverLimitIsRejectedWhenReceived() throws {

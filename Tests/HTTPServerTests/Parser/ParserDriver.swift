@@ -50,7 +50,9 @@ func drive(_ parser: HTTPRequestParser, _ pieces: [[UInt8]]) throws(HTTPRequestP
 }
 
 /// The whole input at once.
-func parseWhole(_ text: String, limits: HTTPRequestParser.Limits = .init()) throws(HTTPRequestParseError) -> [ParsedEvent] {
+func parseWhole(_ text: String, limits: HTTPRequestParser.Limits = .init()) throws(HTTPRequestParseError)
+    -> [ParsedEvent]
+{
     try drive(HTTPRequestParser(limits: limits), [Array(text.utf8)])
 }
 

@@ -1,6 +1,7 @@
-@testable import HTTPServer
 import HTTPTypes
 import Testing
+
+@testable import HTTPServer
 
 @Suite("HTTPResponseSerializer")
 struct HTTPResponseSerializerTests {
@@ -12,10 +13,13 @@ struct HTTPResponseSerializerTests {
     static let head11 = HTTPRequestHead(method: .head, target: "/")
     static let close11 = HTTPRequestHead(method: .get, target: "/", keepAlive: false)
 
-    static func plan(_ status: Int, _ headers: HTTPHeaders = [:], _ request: HTTPRequestHead = get11, mustClose: Bool = false)
+    static func plan(
+        _ status: Int, _ headers: HTTPHeaders = [:], _ request: HTTPRequestHead = get11, mustClose: Bool = false
+    )
         -> Plan
     {
-        HTTPResponseSerializer.plan(HTTPResponseHead(status: status, headers: headers), for: request, mustClose: mustClose)
+        HTTPResponseSerializer.plan(
+            HTTPResponseHead(status: status, headers: headers), for: request, mustClose: mustClose)
     }
 
     @Test func framingRules() {
@@ -23,7 +27,8 @@ struct HTTPResponseSerializerTests {
         #expect(Self.plan(200) == Plan(framing: .chunked, closes: false))
         #expect(Self.plan(200, [:], Self.get10) == Plan(framing: .closeDelimited, closes: true))
         #expect(Self.plan(200, [:], Self.get10KeepAlive) == Plan(framing: .closeDelimited, closes: true))
-        #expect(Self.plan(200, ["Content-Length": "2"], Self.get10KeepAlive) == Plan(framing: .length(2), closes: false))
+        #expect(
+            Self.plan(200, ["Content-Length": "2"], Self.get10KeepAlive) == Plan(framing: .length(2), closes: false))
         #expect(Self.plan(200, ["Content-Length": "5"], Self.head11) == Plan(framing: .none, closes: false))
         #expect(Self.plan(204) == Plan(framing: .none, closes: false))
         #expect(Self.plan(304, ["Content-Length": "9"]) == Plan(framing: .none, closes: false))
@@ -42,7 +47,9 @@ struct HTTPResponseSerializerTests {
 
     @Test func headBytes() {
         let h = HTTPResponseHead(status: 200, headers: ["Content-Length": "2", "X-Case": "Kept"])
-        #expect(Self.written(h, Plan(framing: .length(2), closes: false)) == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Case: Kept\r\n\r\n")
+        #expect(
+            Self.written(h, Plan(framing: .length(2), closes: false))
+                == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Case: Kept\r\n\r\n")
         #expect(
             Self.written(h, Plan(framing: .length(2), closes: true))
                 == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Case: Kept\r\nConnection: close\r\n\r\n")
@@ -55,14 +62,16 @@ struct HTTPResponseSerializerTests {
         let h = HTTPResponseHead(
             status: 599,
             headers: [
-                "Transfer-Encoding": "gzip", "Connection": "keep-alive, x", "Content-Length": "3", "Bad": "a\r\nInjected: 1",
+                "Transfer-Encoding": "gzip", "Connection": "keep-alive, x", "Content-Length": "3",
+                "Bad": "a\r\nInjected: 1",
                 "X-Ok": "1",
             ])
         #expect(
             Self.written(h, Plan(framing: .chunked, closes: false))
                 == "HTTP/1.1 599 Status 599\r\nX-Ok: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
         #expect(
-            Self.written(HTTPResponseHead(status: 204, headers: ["Content-Length": "0"]), Plan(framing: .none, closes: false))
+            Self.written(
+                HTTPResponseHead(status: 204, headers: ["Content-Length": "0"]), Plan(framing: .none, closes: false))
                 == "HTTP/1.1 204 No Content\r\n\r\n")
     }
 
@@ -70,7 +79,9 @@ struct HTTPResponseSerializerTests {
         let q = ByteQueue()
         Array("hello".utf8).withUnsafeBytes { HTTPResponseSerializer.writeChunk($0, into: q) }
         [UInt8]().withUnsafeBytes { HTTPResponseSerializer.writeChunk($0, into: q) }
-        Array(repeating: UInt8(ascii: "x"), count: 255).withUnsafeBytes { HTTPResponseSerializer.writeChunk($0, into: q) }
+        Array(repeating: UInt8(ascii: "x"), count: 255).withUnsafeBytes {
+            HTTPResponseSerializer.writeChunk($0, into: q)
+        }
         q.append(HTTPResponseSerializer.lastChunk)
         let text = String(decoding: q.readable, as: UTF8.self)
         #expect(text == "5\r\nhello\r\nff\r\n" + String(repeating: "x", count: 255) + "\r\n0\r\n\r\n")

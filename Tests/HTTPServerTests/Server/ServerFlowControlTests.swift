@@ -1,7 +1,8 @@
-@testable import HTTPServer
 import HTTPTypes
 import TestSupport
 import Testing
+
+@testable import HTTPServer
 
 /// What the streaming responder saw, reported to the test thread.
 struct StreamStats: Sendable {
@@ -150,7 +151,9 @@ struct ServerFlowControlTests {
         let box = LoopBound<(any HTTPExchange)?>(nil)
         let received = Locked(0)
         let server = try TestServer { ex in
-            ex.delegate = RecordingDelegate(onEnd: { ex, body in ex.respond(status: 200, body: Array(String(body.count).utf8)) })
+            ex.delegate = RecordingDelegate(onEnd: { ex, body in
+                ex.respond(status: 200, body: Array(String(body.count).utf8))
+            })
             ex.pauseRequestBody()
             box.value = ex
             held.signal()

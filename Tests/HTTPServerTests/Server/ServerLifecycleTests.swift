@@ -1,5 +1,5 @@
-@preconcurrency import Glibc
 import EventLoop
+@preconcurrency import Glibc
 import HTTPServer
 import HTTPTypes
 import Logging

@@ -6,8 +6,9 @@ import Testing
 
 /// Checks that `r` is a ProblemDetails answer with `status` and `title`, sent with
 /// `Connection: close`.
-func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ title: String, sourceLocation: SourceLocation = #_sourceLocation)
-{
+func expectProblem(
+    _ r: RawHTTPResponse, _ status: Int, _ title: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(r.status == status, sourceLocation: sourceLocation)
     #expect(r.header("connection") == "close", sourceLocation: sourceLocation)
     #expect(r.header("content-type") == "application/json", sourceLocation: sourceLocation)
@@ -65,7 +66,8 @@ struct ServerLimitsTests {
         }
         defer { server.shutdown() }
         let c = try server.client()
-        try c.send("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n")
+        try c.send(
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n")
         expectProblem(try c.readResponse(), 413, "Request body too large")
         #expect(closed.wait())
         try c.expectClose()
