@@ -173,7 +173,9 @@ final class HTTPConnection: IOHandler {
             return
         }
         if current == nil && inbound.isEmpty {
-            close(notify: false)  // idle, or a request cut short before its head
+            // Idle, or a request cut short before its head: nothing more to answer, but
+            // earlier responses may still be on their way out.
+            if outbound.isEmpty { close(notify: false) } else { closeAfterFlush(linger: false) }
             return
         }
         // A half-closed client still gets its answers; the connection closes after them.

@@ -153,6 +153,19 @@ struct ServerBasicsTests {
         try c.expectClose()  // then the server closes: no more requests can come
     }
 
+    @Test func halfClosedClientGetsALargeResponseWhole() throws {
+        let size = 8 << 20
+        let server = try TestServer(handler: { ex in
+            ex.respond(status: 200, body: Array(repeating: UInt8(ascii: "L"), count: size))
+        })
+        defer { server.shutdown() }
+        let c = try server.client(receiveBufferSize: 64 * 1024)
+        try c.send("GET /large HTTP/1.1\r\n\r\n")
+        c.shutdownWrite()
+        #expect(try c.readResponse().body.count == size)
+        try c.expectClose()
+    }
+
     @Test func responseBeforeTheBodyWasReadClosesTheConnection() throws {
         let server = try TestServer(handler: { ex in ex.respond(status: 401, body: Array("no".utf8)) })
         defer { server.shutdown() }
