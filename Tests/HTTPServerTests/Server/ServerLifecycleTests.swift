@@ -58,6 +58,21 @@ struct ServerLifecycleTests {
         #expect(server.server.connectionCount == 0)
     }
 
+    @Test func stopAcceptingKeepsOpenConnectionsServing() throws {
+        let server = try TestServer(handler: ok)
+        defer { server.shutdown() }
+        let open = try server.client()
+        try open.send("GET / HTTP/1.1\r\n\r\n")
+        #expect(try open.readResponse().status == 200)
+        server.server.stopAccepting()
+        let processed = TestSignal()
+        server.group.loops[0].execute { processed.signal() }  // runs after the listener closed
+        #expect(processed.wait())
+        #expect(throws: RawHTTPClient.Failure.self) { try server.client() }
+        try open.send("GET / HTTP/1.1\r\n\r\n")
+        #expect(try open.readResponse().status == 200)
+    }
+
     @Test func drainTimeoutClosesWhatRemains() throws {
         let closed = TestSignal()
         let held = TestSignal()
