@@ -10,6 +10,7 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "Reprise",
     products: [
+        .executable(name: "fake-replicate", targets: ["fake-replicate"]),
     ],
     targets: [
         // MARK: - C adapters (one per library; shim.h holds the typed wrappers)
@@ -45,11 +46,15 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: - Executables
+        .executableTarget(
+            name: "fake-replicate", dependencies: ["FakeReplicate", "EventLoop", "HTTPServer", "Logging"],
+            swiftSettings: strict),
 
         // MARK: - Tests (mirror Sources/)
         .target(
-            name: "TestSupport", dependencies: ["EventLoop", "HTTPTypes", "HTTPServer", "CSystem"],
+            name: "TestSupport", dependencies: ["EventLoop", "HTTPTypes", "HTTPServer", "CSystem", "Logging"],
             path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "FakeReplicateTests", dependencies: ["FakeReplicate", "TestSupport", "CryptoPrimitives"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(

@@ -237,8 +237,11 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private static func epollFlags(_ interest: IOInterest) -> UInt32 {
-        var f: UInt32 = EPOLLRDHUP.rawValue
-        if interest.contains(.read) { f |= EPOLLIN.rawValue }
+        // EPOLLRDHUP only with read interest: it is level-triggered, so a half-closed peer whose
+        // fd is registered without `.read` (e.g. a server still writing its response) would
+        // otherwise wake the loop on every iteration. Readers see EOF as a 0-byte read anyway.
+        var f: UInt32 = 0
+        if interest.contains(.read) { f |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
         if interest.contains(.write) { f |= EPOLLOUT.rawValue }
         return f
     }
