@@ -33,9 +33,16 @@ let package = Package(
             dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
             swiftSettings: strict),
         // Upstream is left out on the `redis` branch: it does not compile yet (another branch writes it).
+        .target(
+            name: "RedisStore",
+            dependencies: ["CHiredis", "EventLoop", "Logging", "CryptoPrimitives", "RedisKeyspace"],
+            swiftSettings: strict),
         // MARK: - Executables
         // MARK: - Tests (mirror Sources/)
         .testTarget(name: "RedisKeyspaceTests", dependencies: ["RedisKeyspace"]),
+        .testTarget(
+            name: "RedisStoreTests",
+            dependencies: ["RedisStore", "RedisKeyspace", "EventLoop", "Logging", "CHiredis", "CryptoPrimitives"]),
         ]
 )
 
