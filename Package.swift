@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "HTTPTypes", dependencies: ["JSONCore"], swiftSettings: strict),
         .target(name: "ReplicateAPI", dependencies: ["HTTPTypes", "JSONCore"], swiftSettings: strict),
         .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
+        .target(name: "RedisKeyspace", swiftSettings: strict),
         .target(name: "ProxyCore", dependencies: ["HTTPTypes", "ReplicateAPI", "CacheCore", "JSONCore"],
                 swiftSettings: strict),
 
@@ -36,6 +37,10 @@ let package = Package(
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "Metrics", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "RedisStore",
+            dependencies: ["CHiredis", "EventLoop", "Logging", "CryptoPrimitives", "RedisKeyspace"],
+            swiftSettings: strict),
         .target(
             name: "HTTPServer",
             dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
@@ -54,6 +59,10 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["EventLoop", "HTTPTypes", "HTTPServer", "CSystem", "Logging"],
             path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "RedisKeyspaceTests", dependencies: ["RedisKeyspace"]),
+        .testTarget(
+            name: "RedisStoreTests",
+            dependencies: ["RedisStore", "RedisKeyspace", "EventLoop", "Logging", "CHiredis", "CryptoPrimitives"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "FakeReplicateTests", dependencies: ["FakeReplicate", "TestSupport", "CryptoPrimitives"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),

@@ -20,4 +20,9 @@ static inline void chiredis_set_adapter(redisAsyncContext *ac, void *data,
 static inline int chiredis_async_fd(const redisAsyncContext *ac) { return ac->c.fd; }
 static inline int chiredis_async_err(const redisAsyncContext *ac) { return ac->err; }
 static inline const char *chiredis_async_errstr(const redisAsyncContext *ac) { return ac->errstr; }
+/// The adapter's `ev.data` (what `chiredis_set_adapter` stored), for connect/disconnect callbacks.
+static inline void *chiredis_adapter_data(const redisAsyncContext *ac) { return ac->ev.data; }
+/// The inner context's error: set before `onConnect(REDIS_ERR)` runs, when `ac->err` is not yet.
+static inline int chiredis_context_err(const redisAsyncContext *ac) { return ac->c.err; }
+static inline const char *chiredis_context_errstr(const redisAsyncContext *ac) { return ac->c.errstr; }
 #endif
