@@ -36,6 +36,9 @@ let package = Package(
             swiftSettings: strict),
         // MARK: - Executables
         // MARK: - Tests (mirror Sources/)
+        .testTarget(
+            name: "UpstreamTests", dependencies: ["Upstream", "EventLoop", "Logging", "HTTPTypes"],
+            swiftSettings: strict),
         ]
 )
 
