@@ -10,6 +10,7 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "Reprise",
     products: [
+        .executable(name: "reprise", targets: ["reprise"]),
         .executable(name: "fake-replicate", targets: ["fake-replicate"]),
     ],
     targets: [
@@ -46,11 +47,24 @@ let package = Package(
             dependencies: ["HTTPTypes", "EventLoop", "CHTTPParser", "CSystem", "Logging"],
             swiftSettings: strict),
         .target(
+            name: "Upstream", dependencies: ["HTTPTypes", "EventLoop", "CCurl", "Logging"],
+            swiftSettings: strict),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "HTTPTypes", "JSONCore", "ReplicateAPI", "CacheCore", "ProxyCore", "EventLoop", "HTTPServer", "Upstream",
+                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace",
+            ],
+            swiftSettings: strict),
+        .target(
             name: "FakeReplicate",
             dependencies: ["HTTPTypes", "JSONCore", "EventLoop", "HTTPServer", "Logging", "CryptoPrimitives"],
             swiftSettings: strict),
 
         // MARK: - Executables
+        .executableTarget(
+            name: "reprise", dependencies: ["Proxy", "Config", "Logging", "Metrics", "EventLoop"],
+            swiftSettings: strict),
         .executableTarget(
             name: "fake-replicate", dependencies: ["FakeReplicate", "EventLoop", "HTTPServer", "Logging"],
             swiftSettings: strict),
@@ -63,6 +77,9 @@ let package = Package(
         .testTarget(
             name: "RedisStoreTests",
             dependencies: ["RedisStore", "RedisKeyspace", "EventLoop", "Logging", "CHiredis", "CryptoPrimitives"]),
+        .testTarget(
+            name: "UpstreamTests", dependencies: ["Upstream", "EventLoop", "Logging", "HTTPTypes"],
+            swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "FakeReplicateTests", dependencies: ["FakeReplicate", "TestSupport", "CryptoPrimitives"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),

@@ -12,6 +12,10 @@ static inline CURLcode ccurl_easy_setopt_write_callback(CURL *h, CURLoption o, c
 static inline CURLcode ccurl_easy_setopt_read_callback(CURL *h, CURLoption o, curl_read_callback v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ccurl_easy_setopt_xferinfo_callback(CURL *h, CURLoption o, curl_xferinfo_callback v) { return curl_easy_setopt(h, o, v); }
 
+static inline CURLcode ccurl_easy_setopt_closesocket_callback(CURL *h, CURLoption o, curl_closesocket_callback v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode ccurl_easy_setopt_sockopt_callback(CURL *h, CURLoption o, curl_sockopt_callback v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode ccurl_easy_setopt_seek_callback(CURL *h, CURLoption o, curl_seek_callback v) { return curl_easy_setopt(h, o, v); }
+
 static inline CURLcode ccurl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
@@ -22,11 +26,12 @@ static inline CURLMcode ccurl_multi_setopt_pointer(CURLM *m, CURLMoption o, void
 static inline CURLMcode ccurl_multi_setopt_socket_callback(CURLM *m, CURLMoption o, curl_socket_callback v) { return curl_multi_setopt(m, o, v); }
 static inline CURLMcode ccurl_multi_setopt_timer_callback(CURLM *m, CURLMoption o, curl_multi_timer_callback v) { return curl_multi_setopt(m, o, v); }
 
-static inline CURLcode ccurl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+static inline CURLSHcode ccurl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
 
 // Values that are macros or enum members Swift may not import cleanly.
 static const size_t CCURL_WRITEFUNC_PAUSE = CURL_WRITEFUNC_PAUSE;
 static const size_t CCURL_READFUNC_PAUSE = CURL_READFUNC_PAUSE;
 static const size_t CCURL_READFUNC_ABORT = CURL_READFUNC_ABORT;
 static const int CCURL_SOCKET_TIMEOUT = CURL_SOCKET_TIMEOUT;
+static const CURLversion CCURL_VERSION_NOW = CURLVERSION_NOW;
 #endif

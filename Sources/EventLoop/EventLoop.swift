@@ -127,6 +127,15 @@ public final class EventLoop: @unchecked Sendable {
         return registrations[i]?.interest
     }
 
+    /// True when `fd` is watched by this very `handler` (identity, not equality). An owner that
+    /// may learn late that its descriptor was closed (libcurl reports some sockets after closing
+    /// them) checks this so that it never unregisters a number the kernel has handed to someone else.
+    public func isRegistered(fd: Int32, handler: any IOHandler) -> Bool {
+        let i = Int(fd)
+        guard i >= 0, i < registrations.count, let reg = registrations[i] else { return false }
+        return reg.handler === handler
+    }
+
     /// Stops watching `fd` and releases its handler. Call before closing the descriptor.
     public func unregister(fd: Int32) {
         assert(inEventLoop || ownerThread.load(ordering: .relaxed) == 0)

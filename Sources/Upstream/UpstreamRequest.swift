@@ -89,6 +89,9 @@ public struct UpstreamClientConfiguration: Sendable, Equatable {
     public var allowHTTP2: Bool = true
     /// Request-body bytes buffered before the producer is paused.
     public var bodyHighWater: Int = 256 * 1024
+    /// PEM file of CA certificates that upstream certificates must chain to; nil uses the system
+    /// bundle. Verification itself is never switched off.
+    public var caFile: String? = nil
 
     public init() {}
 }

@@ -1,0 +1,92 @@
+import CCurl
+import HTTPTypes
+
+/// libcurl's per-transfer callbacks. They run on the loop thread, inside a curl call made by the
+/// client (`curl_multi_socket_action` or `curl_easy_pause`), so they never call back into curl:
+/// they only move bytes, flip flags and tell the delegate. Once the transfer is no longer
+/// running, every callback answers with curl's abort code so that curl lets go of it.
+extension UpstreamTransfer {
+    /// CURLOPT_HEADERFUNCTION: header bytes of every response block, trailers included.
+    func curlHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard phase == .running else { return 0 }
+        lastActivity = loop.now
+        if headDelivered { return bytes.count }  // trailers: not relayed
+        switch headParser.feed(bytes) {
+        case .needMore:
+            return bytes.count
+        case .invalid(let reason):
+            abort(with: UpstreamError(kind: .protocolError, message: reason))
+            return 0
+        case .head(let head):
+            deliverHead(head)
+            return phase == .running ? bytes.count : 0
+        }
+    }
+
+    /// CURLOPT_WRITEFUNCTION: response body bytes, already de-chunked, never decompressed.
+    func curlWrite(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard phase == .running else { return 0 }
+        guard headDelivered else {
+            abort(with: UpstreamError(kind: .protocolError, message: "response body before its head"))
+            return 0
+        }
+        lastActivity = loop.now
+        resumeRequested = false
+        guard let delegate else { return bytes.count }
+        let accepted = delegate.upstreamTransfer(self, didReceiveBody: bytes)
+        guard phase == .running else { return 0 }
+        guard accepted else {
+            // curl keeps these bytes and offers them again once unpaused.
+            receivePaused = true
+            return CCURL_WRITEFUNC_PAUSE
+        }
+        responseBodyBytes += bytes.count
+        return bytes.count
+    }
+
+    /// CURLOPT_READFUNCTION: request body bytes out of the buffer, or a pause when it is dry.
+    func curlRead(into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        guard phase == .running else { return CCURL_READFUNC_ABORT }
+        guard body != nil else { return 0 }
+        let n = body!.read(into: destination, capacity: capacity)
+        if moreBodyArmed && body!.unsent < lowWater && !body!.isEnded {
+            moreBodyArmed = false
+            scheduleMoreBodyNotice()
+        }
+        if n > 0 {
+            lastActivity = loop.now
+            return n
+        }
+        if body!.isEnded { return 0 }
+        sendPaused = true
+        return CCURL_READFUNC_PAUSE
+    }
+
+    /// CURLOPT_SEEKFUNCTION: curl resends the request (dead pooled connection, refused HTTP/2
+    /// stream) and needs the body from `offset` again.
+    func curlSeek(offset: Int64, origin: Int32) -> Int32 {
+        guard phase == .running, body != nil, origin == SEEK_SET, let target = Int(exactly: offset),
+            body!.rewind(to: target)
+        else { return CURL_SEEKFUNC_CANTSEEK }
+        return CURL_SEEKFUNC_OK
+    }
+
+    private func deliverHead(_ head: HTTPResponseHead) {
+        headDelivered = true
+        headReceivedAt = loop.now
+        responseHTTPVersion = headParser.version
+        // A response has started: curl will not resend the request, so sent bytes can go.
+        body?.releaseSent()
+        delegate?.upstreamTransfer(self, didReceiveHead: head)
+    }
+
+    /// The error to report for a transfer curl ended with `code`.
+    func completionError(curlCode code: CURLcode) -> UpstreamError? {
+        if let pendingError { return pendingError }
+        if code == CURLE_OK {
+            if headDelivered { return nil }
+            return UpstreamError(kind: .protocolError, message: "response ended before its head")
+        }
+        return UpstreamError(curlCode: code, afterHead: headDelivered, detail: easy?.errorMessage ?? "")
+    }
+}

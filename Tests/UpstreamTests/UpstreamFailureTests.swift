@@ -1,0 +1,229 @@
+@preconcurrency import Glibc
+import EventLoop
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import Upstream
+
+/// How transfers fail: each way ends in exactly one `didFinishWith` with the right kind.
+@Suite struct UpstreamFailureTests {
+    @Test func refusedConnectionIsAConnectError() throws {
+        // A bound socket that does not listen: the port stays ours and connects are refused.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        let port = UInt16(bigEndian: addr.sin_port)
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let d = harness.perform(UpstreamRequest(method: .get, url: "http://127.0.0.1:\(port)/"))
+        #expect(d.error?.kind == .connect)
+        #expect(d.events == ["finish"])
+    }
+
+    @Test func stalledUpstreamHitsTheIdleTimeout() throws {
+        let release = Signal()
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Length", "100")])
+            c.write("partial")
+            _ = release.wait(seconds: 20)
+            return .close
+        }
+        defer { release.fire() }
+        var configuration = UpstreamClientConfiguration()
+        configuration.idleTimeout = .milliseconds(300)
+        let harness = try LoopHarness(configuration: configuration)
+        defer { harness.close() }
+        let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
+        #expect(d.error?.kind == .timeout)
+        #expect(d.events == ["head", "body", "finish"])
+        #expect(d.bodyText == "partial")
+    }
+
+    @Test func transferPausedByItsDelegateDoesNotIdleOut() throws {
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Length", "10")])
+            c.write("0123456789")
+            return .keepOpen
+        }
+        var configuration = UpstreamClientConfiguration()
+        configuration.idleTimeout = .milliseconds(200)
+        let harness = try LoopHarness(configuration: configuration)
+        defer { harness.close() }
+        let d = RecordingDelegate()
+        var refused = false
+        // A slow client: hold the body for several idle periods before taking it.
+        d.onBody = { transfer, _ in
+            if refused { return true }
+            refused = true
+            harness.loop.schedule(after: .milliseconds(900)) { transfer.resumeResponse() }
+            return false
+        }
+        harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d)
+        #expect(d.error == nil)
+        #expect(d.bodyText == "0123456789")
+    }
+
+    @Test(arguments: [false, true])
+    func upstreamClosingMidBodyIsAnError(chunked: Bool) throws {
+        let server = try ScriptedHTTPServer { _, c in
+            if chunked {
+                c.writeHead(status: 200, [("Transfer-Encoding", "chunked")])
+                c.writeChunk(Array("0123456789".utf8))
+            } else {
+                c.writeHead(status: 200, [("Content-Length", "100")])
+                c.write("0123456789")
+            }
+            return .close
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
+        #expect(d.error?.kind == .protocolError)
+        #expect(d.bodyText == "0123456789")
+        #expect(d.finishCount == 1)
+    }
+
+    @Test func closeWithoutAnyResponseIsAConnectError() throws {
+        let server = try ScriptedHTTPServer { _, _ in .close }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
+        #expect(d.error?.kind == .connect)
+    }
+
+    @Test func cancelMidTransferClosesTheConnection() throws {
+        let peerClosed = Signal()
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Length", "1000000")])
+            c.write("first bytes")
+            if c.waitForPeerClose(timeout: .seconds(15)) { peerClosed.fire() }
+            return .close
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let d = RecordingDelegate()
+        var cancelled = false
+        d.onBody = { transfer, _ in
+            if !cancelled {
+                cancelled = true
+                transfer.cancel()
+                transfer.cancel()  // idempotent
+            }
+            return true
+        }
+        harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d)
+        #expect(d.error?.kind == .canceled)
+        #expect(d.finishCount == 1)
+        #expect(peerClosed.wait(seconds: 15), "server did not see the connection close")
+        #expect(harness.onLoop { harness.client.activeTransfers } == 0)
+    }
+
+    @Test func cancelInsideTheHeadCallbackStopsAllFurtherCallbacks() throws {
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Length", "5")])
+            c.write("hello")
+            return .keepOpen
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let d = RecordingDelegate()
+        d.onHead = { transfer, _ in transfer.cancel() }
+        harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d)
+        #expect(d.events == ["head", "finish"])
+        #expect(d.error?.kind == .canceled)
+        #expect(d.bodyCalls == 0)
+    }
+
+    @Test func shutdownCancelsTransfersAndLaterStarts() throws {
+        let release = Signal()
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Length", "10")])
+            _ = release.wait(seconds: 20)
+            return .close
+        }
+        defer { release.fire() }
+        let harness = try LoopHarness()
+        let d = RecordingDelegate()
+        let headSeen = Signal()
+        d.onHead = { _, _ in headSeen.fire() }
+        harness.onLoop { _ = harness.client.start(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d) }
+        #expect(headSeen.wait(seconds: 15))
+        let late = RecordingDelegate()
+        harness.onLoop {
+            harness.client.shutdown()
+            _ = harness.client.start(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: late)
+        }
+        #expect(d.finished.wait(seconds: 15))
+        #expect(late.finished.wait(seconds: 15))
+        #expect(d.error?.kind == .canceled)
+        #expect(late.error?.kind == .canceled)
+        #expect(harness.onLoop { harness.client.activeTransfers } == 0)
+        harness.close()
+    }
+
+    @Test func requestIsResentWhenAReusedConnectionDiesBeforeAnswering() throws {
+        // Connection 1 answers the first request, then reads the second and hangs up without a
+        // word: curl must resend it (rewinding the streamed body) on a new connection.
+        let server = try ScriptedHTTPServer { r, c in
+            if r.connection == 1 && r.indexOnConnection == 2 { return .close }
+            c.writeHead(status: 200, [("Content-Length", "\(r.body.count)")])
+            c.write(r.body)
+            return .keepOpen
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let warmup = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/warm"))
+        #expect(warmup.error == nil)
+        let body = Array("streamed body that must be sent twice".utf8)
+        let d = harness.perform(
+            UpstreamRequest(method: .post, url: server.baseURL + "/create", body: .streamed(length: body.count))
+        ) { t in
+            t.appendBody(Array(body[..<10]))
+            harness.loop.schedule(after: .milliseconds(5)) { t.appendBody(Array(body[10...])) }
+        }
+        #expect(d.error == nil)
+        #expect(d.body == body)
+        #expect(server.acceptCount == 2)
+        #expect(server.requests.filter { $0.target == "/create" }.map(\.body) == [body, body])
+    }
+
+    @Test func bodyLongerOrShorterThanDeclaredFailsTheTransfer() throws {
+        let server = try ScriptedHTTPServer { r, c in
+            c.writeHead(status: 200, [("Content-Length", "0")])
+            return .keepOpen
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let long = harness.perform(
+            UpstreamRequest(method: .post, url: server.baseURL + "/", body: .streamed(length: 4))
+        ) { $0.appendBody([1, 2, 3, 4, 5]) }
+        let short = harness.perform(
+            UpstreamRequest(method: .post, url: server.baseURL + "/", body: .streamed(length: 4))
+        ) { t in
+            t.appendBody([1, 2])
+            t.endBody()
+        }
+        #expect(long.error?.kind == .other)
+        #expect(short.error?.kind == .other)
+        #expect(long.finishCount == 1 && short.finishCount == 1)
+    }
+
+    @Test func headerThatWouldSplitTheRequestIsRefused() throws {
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let d = harness.perform(
+            UpstreamRequest(method: .get, url: "http://127.0.0.1:9/", headers: ["X-Evil": "a\r\nHost: other"]))
+        #expect(d.error?.kind == .other)
+        #expect(d.events == ["finish"])
+    }
+}
