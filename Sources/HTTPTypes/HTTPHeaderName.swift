@@ -58,6 +58,7 @@ public struct HTTPHeaderName: Hashable, Sendable, ExpressibleByStringLiteral, Cu
     public static let lastEventID: HTTPHeaderName = "last-event-id"
     public static let location: HTTPHeaderName = "location"
     public static let prefer: HTTPHeaderName = "prefer"
+    public static let preferenceApplied: HTTPHeaderName = "preference-applied"
     public static let proxyAuthenticate: HTTPHeaderName = "proxy-authenticate"
     public static let proxyAuthorization: HTTPHeaderName = "proxy-authorization"
     public static let proxyConnection: HTTPHeaderName = "proxy-connection"
@@ -70,5 +71,6 @@ public struct HTTPHeaderName: Hashable, Sendable, ExpressibleByStringLiteral, Cu
     public static let userAgent: HTTPHeaderName = "user-agent"
     public static let xCacheKey: HTTPHeaderName = "x-cache-key"
     public static let xCacheStatus: HTTPHeaderName = "x-cache-status"
+    public static let xRepriseSavedUSD: HTTPHeaderName = "x-reprise-saved-usd"
     public static let xRequestID: HTTPHeaderName = "x-request-id"
 }

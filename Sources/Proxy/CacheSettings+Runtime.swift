@@ -1,0 +1,51 @@
+import CacheCore
+import Config
+
+/// The cache's part of the config, flattened into the pure types `CacheCore` decides with.
+/// Built once per config load; a value shared read-only by every loop.
+public struct CacheRuntimeSettings: Sendable {
+    public var policy: CachePolicy
+    public var prices: [String: CostModel.Price]
+    public var scopeByToken: Bool
+    /// How long Reprise trusts that Replicate accepts a token it accepted before.
+    public var acceptedTokenTTLSeconds: Int = 600
+    /// Lifetime of prediction records (`p:{id}`): Replicate keeps API predictions about an hour.
+    public var recordTTLSeconds: Int = 3600
+    /// How long Reprise keeps polling a miss nobody polls (Replicate's 30-minute limit).
+    public var pollLimitSeconds: Int = 1800
+
+    public init(policy: CachePolicy, prices: [String: CostModel.Price], scopeByToken: Bool) {
+        self.policy = policy
+        self.prices = prices
+        self.scopeByToken = scopeByToken
+    }
+
+    /// The price of `owner/name` (version-specific rules win).
+    public func price(model: String?, version: String?) -> CostModel.Price? {
+        guard let model else { return nil }
+        if let version, let p = prices[model + ":" + version] { return p }
+        return prices[model]
+    }
+}
+
+extension RepriseConfig {
+    public var cacheRuntimeSettings: CacheRuntimeSettings {
+        var rules: [String: CachePolicy.Rule] = [:]
+        for rule in cache.models {
+            let key = rule.model.version.map { rule.model.modelName + ":" + $0 } ?? rule.model.modelName
+            rules[key] = CachePolicy.Rule(ttlSeconds: rule.ttl.map { Int($0.components.seconds) }, enabled: rule.enabled)
+        }
+        var prices: [String: CostModel.Price] = [:]
+        for rule in pricing.models {
+            let key = rule.model.version.map { rule.model.modelName + ":" + $0 } ?? rule.model.modelName
+            switch rule.price {
+            case .hardware(_, let usdPerSecond): prices[key] = .perSecond(usd: usdPerSecond)
+            case .tokens(let i, let o): prices[key] = .tokens(inputPerMillion: i, outputPerMillion: o)
+            case .perOutput(let usd): prices[key] = .perOutput(usd: usd)
+            }
+        }
+        return CacheRuntimeSettings(
+            policy: CachePolicy(defaultTTLSeconds: Int(cache.defaultTTL.components.seconds), rules: rules),
+            prices: prices, scopeByToken: cache.scope == .token)
+    }
+}

@@ -1,0 +1,278 @@
+import CacheCore
+import CryptoPrimitives
+import HTTPServer
+import HTTPTypes
+import JSONCore
+import Metrics
+import RedisKeyspace
+import ProxyCore
+import ReplicateAPI
+import Upstream
+
+/// One prediction create: keyed, looked up, answered from the cache or forwarded, and its
+/// completion captured for the cache.
+///
+/// ```
+/// body complete → CreateRequest.analyze ──unkeyable──────────────▶ forward, BYPASS
+///                      │ keyed
+///                      ▼
+///   CacheDecision (policy × Cache-Control) ──skip──────────────────▶ forward (store per decision)
+///                      │ lookup
+///                      ▼
+///   store.lookup (entry + token + version→model: one round trip)
+///      ├─ store error ──────────────────────────────────────────────▶ forward (fail open), MISS
+///      ├─ usable entry, token known ────────────────────────────────▶ HIT
+///      ├─ usable entry, token unknown ─ GET /v1/account ─ 2xx ──────▶ HIT
+///      │                                               └ 401/403 ─▶ Replicate's 401
+///      └─ nothing usable ───────────────────────────────────────────▶ forward, MISS
+/// ```
+/// A forwarded create is recorded (`p:{id}`) so that whichever replica sees it succeed — in the
+/// create's own answer, a client's poll, or Reprise's background poll — stores it.
+///
+/// Threading: loop-bound. The client may leave at any time; the upstream create is never
+/// cancelled for that (the prediction runs on Replicate anyway, and its result is worth keeping).
+final class CreateExchange: HTTPExchangeDelegate {
+    private let exchange: any HTTPExchange
+    private let host: ProxyResponder
+    private let route: PredictionRoute
+    private var body: [UInt8] = []
+    private var clientGone = false
+    private let startedAt: UInt64
+
+    init(exchange: any HTTPExchange, host: ProxyResponder, route: PredictionRoute) {
+        self.exchange = exchange
+        self.host = host
+        self.route = route
+        self.startedAt = exchange.loop.now
+    }
+
+    func start() {
+        exchange.delegate = self
+    }
+
+    // MARK: - Client events
+
+    func exchange(_ exchange: any HTTPExchange, didReceiveBody bytes: UnsafeRawBufferPointer) {
+        body.append(contentsOf: bytes)
+    }
+
+    func exchangeDidEndRequestBody(_ exchange: any HTTPExchange) {
+        decide()
+    }
+
+    func exchangeBecameWritable(_ exchange: any HTTPExchange) {}
+
+    func exchangeDidClose(_ exchange: any HTTPExchange) {
+        clientGone = true
+    }
+
+    // MARK: - Deciding
+
+    /// What is known about a keyed create while it is being decided.
+    private struct Keyed {
+        var request: CreateRequest
+        var key: CacheKey
+        var input: InputDigest
+        var token: AuthToken
+        var tokenHash: SHA256Digest
+        var decision: CacheDecision
+        var policy: CachePolicy.Resolved
+    }
+
+    private func decide() {
+        let cache = host.cache
+        let request: CreateRequest
+        switch CreateRequest.analyze(route: route, body: body) {
+        case .failure(let why):
+            cache.countLookup(model: "other", result: .bypass)
+            host.log.bypass(reason: why.reason)
+            forward(result: .bypass, keyed: nil)
+            return
+        case .success(let r):
+            request = r
+        }
+        guard let token = AuthToken(headers: exchange.head.headers) else {
+            // No credentials: upstream answers 401; nothing to key a token check on.
+            cache.countLookup(model: "other", result: .bypass)
+            forward(result: .bypass, keyed: nil)
+            return
+        }
+        let tokenHash = cache.tokenHash(token)
+        let input: InputDigest
+        do {
+            input = try InputDigest(canonicalizing: request.input, with: &cache.canonicalizer, hasher: cache.hasher)
+        } catch {
+            cache.countLookup(model: "other", result: .bypass)
+            host.log.bypass(reason: CreateRequest.Unkeyable.inputNotCanonicalizable.reason)
+            forward(result: .bypass, keyed: nil)
+            return
+        }
+        let scope: CacheScope = cache.settings.scopeByToken ? .token(tokenHash) : .shared
+        let key = CacheKey(model: request.keyModel, version: request.version, scope: scope, input: input, hasher: cache.hasher)
+        let policy = cache.settings.policy.resolve(model: request.modelName ?? request.deployment, version: request.version)
+        let cacheControl = CacheControl(fieldValues: exchange.head.headers.values(.cacheControl))
+        let decision = CacheDecision.decide(policy: policy, cacheControl: cacheControl)
+        var keyed = Keyed(
+            request: request, key: key, input: input, token: token, tokenHash: tokenHash, decision: decision,
+            policy: policy)
+        if let reason = decision.bypassReason {
+            cache.countLookup(model: cache.modelLabel(policy), result: .bypass)
+            host.log.bypass(reason: reason)
+            forward(result: .bypass, keyed: keyed)
+            return
+        }
+        guard case .lookup(let maxAge) = decision.lookup else {
+            cache.countLookup(model: cache.modelLabel(policy), result: .miss)
+            forward(result: .miss, keyed: keyed)
+            return
+        }
+        let askVersion = request.modelName == nil ? request.version : nil
+        cache.store.lookup(key: key, tokenHash: tokenHash, version: askVersion) { [self] result in
+            switch result {
+            case .failure(let error):
+                host.noteStoreError(error)
+                cache.countLookup(model: cache.modelLabel(keyed.policy), result: .error)
+                forward(result: .error, keyed: keyed)
+            case .success(let found):
+                if keyed.request.modelName == nil, let learned = found.versionModel {
+                    keyed.policy = cache.settings.policy.resolve(model: learned, version: keyed.request.version)
+                    if !keyed.policy.enabled {
+                        cache.countLookup(model: cache.modelLabel(keyed.policy), result: .bypass)
+                        keyed.decision = CacheDecision.decide(policy: keyed.policy, cacheControl: cacheControl)
+                        forward(result: .bypass, keyed: keyed)
+                        return
+                    }
+                }
+                guard let entry = usableEntry(found.entry, keyed: keyed, maxAge: maxAge) else {
+                    cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
+                    forward(result: .miss, keyed: keyed)
+                    return
+                }
+                if found.tokenAccepted {
+                    serveHit(entry, keyed: keyed)
+                } else {
+                    verifyToken(keyed: keyed, entry: entry)
+                }
+            }
+        }
+    }
+
+    /// The stored entry if it may answer this request: it decodes, it is for the same input
+    /// (compared by hash, not just by key), version and model agree, and it is young enough.
+    private func usableEntry(_ bytes: [UInt8]?, keyed: Keyed, maxAge: Int?) -> CacheEntry? {
+        guard let bytes, let entry = CacheEntry.decode(bytes) else { return nil }
+        guard entry.inputSHA256 == keyed.input.hex else { return nil }
+        if let v = keyed.request.version, entry.version != v { return nil }
+        if let m = keyed.request.modelName, entry.model.lowercased() != m, keyed.request.version == nil { return nil }
+        if let maxAge, entry.ageSeconds(nowMillis: host.clock.unixMillis()) > maxAge { return nil }
+        return entry
+    }
+
+    /// Asks Replicate whether it accepts a token it has not seen (or not recently): a hit must
+    /// never hand cached output to a token Replicate would reject.
+    private func verifyToken(keyed: Keyed, entry: CacheEntry) {
+        var headers = HTTPHeaders()
+        if let auth = exchange.head.headers[.authorization] { headers.add(.authorization, auth) }
+        let request = UpstreamRequest(method: .get, url: host.upstreamBase + "/v1/account", headers: headers)
+        host.callUpstream(request) { [self] result in
+            switch result {
+            case .success(let answer) where (200..<300).contains(answer.head.status):
+                host.cache.store.rememberAcceptedToken(keyed.tokenHash, ttlSeconds: host.cache.settings.acceptedTokenTTLSeconds)
+                serveHit(entry, keyed: keyed)
+            case .success(let answer) where answer.head.status == 401 || answer.head.status == 403:
+                host.cache.countLookup(model: host.cache.modelLabel(keyed.policy), result: .miss)
+                finish(status: 401) { exchange.respond(problem: ReplicateErrors.unauthenticated) }
+            default:
+                // Replicate could not say: let it judge the create itself.
+                host.cache.countLookup(model: host.cache.modelLabel(keyed.policy), result: .miss)
+                forward(result: .miss, keyed: keyed)
+            }
+        }
+    }
+
+    // MARK: - Answering
+
+    private func serveHit(_ entry: CacheEntry, keyed: Keyed) {
+        let cache = host.cache
+        let id = SecureRandom.identifier26()
+        let publicBase = host.publicBase(for: exchange.head)
+        let nowNanos = host.clock.unixNanos()
+        let prediction = HitPrediction.build(
+            entry: entry, id: id, input: keyed.request.input, nowUnixNanos: nowNanos, publicBase: publicBase,
+            streamURL: nil)
+        let record = PredictionRecord(
+            origin: .hit, cacheKey: keyed.key.hex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
+            store: false, ttlSeconds: cache.settings.recordTTLSeconds, prediction: prediction)
+        cache.store.putRecord(id: id, record: record.encoded(), ttlSeconds: cache.settings.recordTTLSeconds)
+        let label = cache.modelLabel(keyed.policy)
+        cache.countLookup(model: label, result: .hit)
+        let saved = entry.costUSD ?? 0
+        cache.metrics.increment(MetricSeries(.costSavedUSD, [label]), by: saved)
+        if let seconds = entry.computeSeconds {
+            cache.metrics.increment(MetricSeries(.computeSecondsSaved, [label]), by: seconds)
+        }
+        var headers = HTTPHeaders()
+        headers.add(.contentType, "application/json")
+        headers.add(.xCacheStatus, LookupResult.hit.headerValue)
+        headers.add(.xCacheKey, keyed.key.hex)
+        headers.add(.age, String(entry.ageSeconds(nowMillis: nowNanos / 1_000_000)))
+        headers.add(.xRepriseSavedUSD, String(saved))
+        if let prefer = exchange.head.headers[.prefer], prefer.hasPrefix("wait") {
+            headers.add(.preferenceApplied, prefer)
+        }
+        finish(status: 201) { exchange.respond(status: 201, headers: headers, body: prediction.serialized()) }
+    }
+
+    /// Sends the create upstream as the client sent it and relays the answer, recording what the
+    /// cache needs from it.
+    private func forward(result: LookupResult, keyed: Keyed?) {
+        let headers = ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers)
+        let url = host.upstreamURL(forTarget: exchange.head.target)
+        let request = UpstreamRequest(method: exchange.head.method, url: url, headers: headers, body: .bytes(body))
+        host.callUpstream(request) { [self] outcome in
+            switch outcome {
+            case .failure(let error):
+                let problem = GatewayProblem.problem(for: error)
+                finish(status: problem.status) { exchange.respond(problem: problem) }
+            case .success(let answer):
+                let shaped = PredictionAnswer(body: answer.body)
+                if let keyed, (200..<300).contains(answer.head.status) {
+                    capture(shaped, keyed: keyed, authorization: exchange.head.headers[.authorization])
+                }
+                var extra = HTTPHeaders()
+                extra.add(.xCacheStatus, result.headerValue)
+                if let keyed { extra.add(.xCacheKey, keyed.key.hex) }
+                finish(status: answer.head.status) {
+                    host.relayWhole(exchange, head: answer.head, body: shaped.clientBody, extraHeaders: extra)
+                }
+            }
+        }
+    }
+
+    /// Records a forwarded create's prediction id and stores or watches its result.
+    private func capture(_ answer: PredictionAnswer, keyed: Keyed, authorization: String?) {
+        let cache = host.cache
+        cache.store.rememberAcceptedToken(keyed.tokenHash, ttlSeconds: cache.settings.acceptedTokenTTLSeconds)
+        if let version = keyed.request.version, let model = answer.model, keyed.request.modelName == nil {
+            cache.store.rememberVersionModel(version: version, model: model)
+        }
+        guard let id = answer.id, RedisKeySchema.Identifier(id) != nil else { return }
+        let ttl = keyed.policy.ttlSeconds
+        let record = PredictionRecord(
+            origin: .miss, cacheKey: keyed.key.hex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
+            store: keyed.decision.store, ttlSeconds: ttl, upstreamStreamURL: answer.streamURL)
+        cache.store.putRecord(id: id, record: record.encoded(), ttlSeconds: cache.settings.recordTTLSeconds)
+        guard keyed.decision.store else { return }
+        if answer.isStorableSuccess {
+            cache.storeSucceeded(answer, key: keyed.key, inputSHA256: keyed.input.hex, ttlSeconds: ttl, nowMillis: host.clock.unixMillis())
+        } else if let status = answer.status, !status.isTerminal, let authorization {
+            host.poller.watch(
+                id: id, authorization: authorization, key: keyed.key, inputSHA256: keyed.input.hex, ttlSeconds: ttl)
+        }
+    }
+
+    private func finish(status: Int, _ send: () -> Void) {
+        if !clientGone { send() }
+        host.countRequest(route: route.label, status: status, startedAt: startedAt)
+    }
+}

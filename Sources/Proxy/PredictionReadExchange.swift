@@ -1,0 +1,103 @@
+import CacheCore
+import HTTPServer
+import HTTPTypes
+import JSONCore
+import ProxyCore
+import ReplicateAPI
+import Upstream
+
+/// `GET /v1/predictions/{id}` and `POST /v1/predictions/{id}/cancel`.
+///
+/// Ids Reprise made up for hits are answered from their record, and only for the token that
+/// created them (others get Replicate's 404, as Replicate does for another account's id).
+/// Everything else goes upstream; when a recorded miss is seen to have succeeded, it is stored
+/// — whichever replica created it. Threading: loop-bound.
+final class PredictionReadExchange: HTTPExchangeDelegate {
+    private let exchange: any HTTPExchange
+    private let host: ProxyResponder
+    private let id: String
+    private let route: PredictionRoute
+    private var body: [UInt8] = []
+    private var clientGone = false
+    private let startedAt: UInt64
+
+    init(exchange: any HTTPExchange, host: ProxyResponder, id: String, route: PredictionRoute) {
+        self.exchange = exchange
+        self.host = host
+        self.id = id
+        self.route = route
+        startedAt = exchange.loop.now
+    }
+
+    func start() { exchange.delegate = self }
+
+    func exchange(_ exchange: any HTTPExchange, didReceiveBody bytes: UnsafeRawBufferPointer) {
+        body.append(contentsOf: bytes)
+    }
+
+    func exchangeBecameWritable(_ exchange: any HTTPExchange) {}
+
+    func exchangeDidClose(_ exchange: any HTTPExchange) { clientGone = true }
+
+    func exchangeDidEndRequestBody(_ exchange: any HTTPExchange) {
+        host.cache.store.record(id: id) { [self] result in
+            switch result {
+            case .failure(let error):
+                host.noteStoreError(error)
+                forward(record: nil)
+            case .success(let bytes):
+                let record = bytes.flatMap(PredictionRecord.decode)
+                if let record, record.origin == .hit {
+                    answerFromRecord(record)
+                } else {
+                    forward(record: record)
+                }
+            }
+        }
+    }
+
+    private func answerFromRecord(_ record: PredictionRecord) {
+        guard let token = AuthToken(headers: exchange.head.headers) else {
+            return finish(status: 401) { exchange.respond(problem: ReplicateErrors.unauthenticated) }
+        }
+        guard host.cache.tokenHash(token).hex == record.tokenSHA256, let prediction = record.prediction else {
+            return finish(status: 404) { exchange.respond(problem: ReplicateErrors.predictionNotFound(id: id)) }
+        }
+        // A hit is already succeeded; cancelling a finished prediction returns it unchanged.
+        var headers = HTTPHeaders()
+        headers.add(.contentType, "application/json")
+        finish(status: 200) { exchange.respond(status: 200, headers: headers, body: prediction.serialized()) }
+    }
+
+    private func forward(record: PredictionRecord?) {
+        let requestBody: UpstreamRequest.Body = body.isEmpty && exchange.head.method == .get ? .none : .bytes(body)
+        let request = UpstreamRequest(
+            method: exchange.head.method, url: host.upstreamURL(forTarget: exchange.head.target),
+            headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers), body: requestBody)
+        host.callUpstream(request) { [self] outcome in
+            switch outcome {
+            case .failure(let error):
+                let problem = GatewayProblem.problem(for: error)
+                finish(status: problem.status) { exchange.respond(problem: problem) }
+            case .success(let answer):
+                let shaped = PredictionAnswer(body: answer.body)
+                if let record, answer.head.status == 200 {
+                    if record.store, shaped.isStorableSuccess, let key = CacheKey(hex: record.cacheKey) {
+                        host.cache.storeSucceeded(
+                            shaped, key: key, inputSHA256: record.inputSHA256, ttlSeconds: record.ttlSeconds,
+                            nowMillis: host.clock.unixMillis())
+                    }
+                    if shaped.status?.isTerminal == true { host.poller.stop(id) }
+                }
+                finish(status: answer.head.status) {
+                    host.relayWhole(exchange, head: answer.head, body: shaped.clientBody, extraHeaders: HTTPHeaders())
+                }
+            }
+        }
+    }
+
+    private func finish(status: Int, _ send: () -> Void) {
+        if !clientGone { send() }
+        host.countRequest(route: route.label, status: status, startedAt: startedAt)
+    }
+}

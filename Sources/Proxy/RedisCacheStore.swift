@@ -1,0 +1,96 @@
+import CacheCore
+import RedisKeyspace
+import RedisStore
+
+/// `CacheStore` on Redis: the production store, shared by every replica.
+///
+/// The hit path is one round trip: `GET` of the entry, `EXISTS` of the token hash and (when the
+/// request named only a version id) `GET` of the version's model, written in one pipeline.
+/// Writes are `SET … EX` without waiting; their failures are reported through `onError` (the
+/// proxy counts `reprise_redis_errors_total` and logs) and never fail a request.
+///
+/// Threading: loop-bound, like the `RedisClient` it wraps.
+final class RedisCacheStore: CacheStore {
+    private let client: RedisClient
+    private let keys: RedisKeySchema
+    private let onError: (CacheStoreError) -> Void
+
+    init(client: RedisClient, keys: RedisKeySchema, onError: @escaping (CacheStoreError) -> Void) {
+        self.client = client
+        self.keys = keys
+        self.onError = onError
+    }
+
+    func lookup(
+        key: CacheKey, tokenHash: SHA256Digest, version: String?,
+        completion: @escaping (Result<CacheLookup, CacheStoreError>) -> Void
+    ) {
+        guard let entryKey = digest(key.hex), let tokenKey = digest(tokenHash.hex) else {
+            return client.loop.deferToEndOfTick { completion(.failure(CacheStoreError(.failed, detail: "bad key"))) }
+        }
+        var commands: [[RedisArgument]] = [
+            ["GET", .key(keys.entry(entryKey))],
+            ["EXISTS", .key(keys.acceptedToken(tokenKey))],
+        ]
+        let versionID = version.flatMap { RedisKeySchema.Identifier($0) }
+        if let versionID { commands.append(["GET", .key(keys.versionModel(versionID))]) }
+        client.pipeline(commands) { results in
+            do {
+                let entry = try results[0].get()
+                let token = try results[1].get()
+                let model = versionID == nil ? nil : try results[2].get().string
+                completion(.success(CacheLookup(entry: entry.bytes, tokenAccepted: token.integer == 1, versionModel: model)))
+            } catch {
+                completion(.failure(Self.storeError(error)))
+            }
+        }
+    }
+
+    func storeEntry(key: CacheKey, entry: [UInt8], ttlSeconds: Int) {
+        guard let k = digest(key.hex) else { return }
+        set(keys.entry(k), entry, ttlSeconds: ttlSeconds)
+    }
+
+    func putRecord(id: String, record: [UInt8], ttlSeconds: Int) {
+        guard let i = RedisKeySchema.Identifier(id) else { return }
+        set(keys.prediction(i), record, ttlSeconds: ttlSeconds)
+    }
+
+    func record(id: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
+        guard let i = RedisKeySchema.Identifier(id) else {
+            return client.loop.deferToEndOfTick { completion(.success(nil)) }
+        }
+        client.send(["GET", .key(keys.prediction(i))]) { result in
+            completion(result.map(\.bytes).mapError(Self.storeError))
+        }
+    }
+
+    func rememberAcceptedToken(_ tokenHash: SHA256Digest, ttlSeconds: Int) {
+        guard let k = digest(tokenHash.hex) else { return }
+        set(keys.acceptedToken(k), [0x31], ttlSeconds: ttlSeconds)
+    }
+
+    func rememberVersionModel(version: String, model: String) {
+        guard let v = RedisKeySchema.Identifier(version) else { return }
+        // Version ids never change owner; a long TTL just keeps abandoned ids from piling up.
+        set(keys.versionModel(v), Array(model.utf8), ttlSeconds: 30 * 86_400)
+    }
+
+    private func set(_ key: RedisKey, _ value: [UInt8], ttlSeconds: Int) {
+        client.send(["SET", .key(key), .bytes(value), "EX", .integer(Int64(max(1, ttlSeconds)))]) { [onError] result in
+            if case .failure(let error) = result { onError(Self.storeError(error)) }
+        }
+    }
+
+    private func digest(_ hex: String) -> RedisKeySchema.Digest? { RedisKeySchema.Digest(hex: hex) }
+
+    static func storeError(_ error: any Error) -> CacheStoreError {
+        guard let e = error as? RedisError else { return CacheStoreError(.failed, detail: "\(error)") }
+        switch e.kind {
+        case .timeout: return CacheStoreError(.timeout, detail: e.shortDescription)
+        case .notConnected, .connectionLost, .connectFailed, .tooManyPending:
+            return CacheStoreError(.unavailable, detail: e.shortDescription)
+        default: return CacheStoreError(.failed, detail: e.shortDescription)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Config
+import HTTPServer
+import Logging
+import RedisStore
+import Upstream
+
+/// Turns the typed config into the settings each component takes. This is the only place
+/// that maps config keys onto runtime knobs: components keep their own defaults for tests, but a
+/// running Reprise always gets every value from `RepriseConfig`, whose defaults live in the
+/// config key table alone.
+extension RepriseConfig {
+    public var httpServerConfiguration: HTTPServerConfiguration {
+        var c = HTTPServerConfiguration()
+        c.maxHeaderBytes = server.maxHeaderSize.bytes
+        c.maxBodyBytes = server.maxBodySize.bytes
+        c.headerTimeout = server.headerTimeout
+        c.idleTimeout = server.idleTimeout
+        c.bodyTimeout = server.bodyTimeout
+        c.maxConnections = server.maxConnections
+        return c
+    }
+
+    public var upstreamClientConfiguration: UpstreamClientConfiguration {
+        var c = UpstreamClientConfiguration()
+        c.connectTimeout = upstream.connectTimeout
+        c.idleTimeout = upstream.timeout
+        c.maxIdleConnections = upstream.maxIdleConnections
+        c.allowHTTP2 = upstream.http2
+        return c
+    }
+
+    public var proxySettings: ProxySettings {
+        ProxySettings(
+            upstreamBase: upstream.url.string, publicURL: publicURL?.string,
+            listen: "\(listen.host.contains(":") ? "[\(listen.host)]" : listen.host):\(listen.port)",
+            logRequests: log.requests)
+    }
+
+    public var redisConnectionConfiguration: RedisConnectionConfiguration {
+        var c = RedisConnectionConfiguration(host: redis.url.host, port: redis.url.port)
+        c.username = redis.url.username
+        c.password = redis.url.password
+        c.database = redis.url.database
+        c.commandTimeout = redis.timeout
+        return c
+    }
+
+    public var logLevel: LogLevel {
+        LogLevel(name: log.level.rawValue) ?? .info
+    }
+}
