@@ -26,6 +26,19 @@ public protocol CacheStore: AnyObject {
 
     /// Remembers which `owner/name` a version id belongs to (versions never change owner).
     func rememberVersionModel(version: String, model: String)
+
+    /// Stores what a stream capability token opens.
+    func putStreamCapability(token: String, capability: [UInt8], ttlSeconds: Int)
+
+    /// Reads what a stream capability token opens (nil when unknown or expired).
+    func streamCapability(token: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void)
+
+    /// Stores the recording of a completed stream beside its entry.
+    func storeRecording(key: CacheKey, recording: [UInt8], ttlSeconds: Int)
+
+    /// One round trip for a replay: the stream recording and the entry under `key`.
+    func replaySource(
+        key: CacheKey, completion: @escaping (Result<(recording: [UInt8]?, entry: [UInt8]?), CacheStoreError>) -> Void)
 }
 
 /// What `CacheStore.lookup` found.

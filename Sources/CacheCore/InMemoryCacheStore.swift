@@ -71,6 +71,29 @@ public final class InMemoryCacheStore: CacheStore {
         set("vm:" + version, Array(model.utf8), ttlSeconds: nil)
     }
 
+    public func putStreamCapability(token: String, capability: [UInt8], ttlSeconds: Int) {
+        set("c:" + token, capability, ttlSeconds: ttlSeconds)
+    }
+
+    public func streamCapability(token: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
+        roundTrips += 1
+        let result: Result<[UInt8]?, CacheStoreError> = failure.map { .failure($0) } ?? .success(get("c:" + token))
+        deferCall { completion(result) }
+    }
+
+    public func storeRecording(key: CacheKey, recording: [UInt8], ttlSeconds: Int) {
+        set("s:" + key.hex, recording, ttlSeconds: ttlSeconds)
+    }
+
+    public func replaySource(
+        key: CacheKey, completion: @escaping (Result<(recording: [UInt8]?, entry: [UInt8]?), CacheStoreError>) -> Void
+    ) {
+        roundTrips += 1
+        let result: Result<(recording: [UInt8]?, entry: [UInt8]?), CacheStoreError> =
+            failure.map { .failure($0) } ?? .success((get("s:" + key.hex), get("e:" + key.hex)))
+        deferCall { completion(result) }
+    }
+
     /// The raw entry bytes under `key`, for assertions.
     public func entryBytes(_ key: CacheKey) -> [UInt8]? { get("e:" + key.hex) }
 

@@ -7,6 +7,10 @@ public struct CacheRuntimeSettings: Sendable {
     public var policy: CachePolicy
     public var prices: [String: CostModel.Price]
     public var scopeByToken: Bool
+    /// Largest stream recorded for replay.
+    public var streamMaxBytes: Int = 8 << 20
+    /// Replay recordings at their recorded pace instead of all at once.
+    public var replayAtOriginalPace = false
     /// How long Reprise trusts that Replicate accepts a token it accepted before.
     public var acceptedTokenTTLSeconds: Int = 600
     /// Lifetime of prediction records (`p:{id}`): Replicate keeps API predictions about an hour.
@@ -44,8 +48,11 @@ extension RepriseConfig {
             case .perOutput(let usd): prices[key] = .perOutput(usd: usd)
             }
         }
-        return CacheRuntimeSettings(
+        var settings = CacheRuntimeSettings(
             policy: CachePolicy(defaultTTLSeconds: Int(cache.defaultTTL.components.seconds), rules: rules),
             prices: prices, scopeByToken: cache.scope == .token)
+        settings.streamMaxBytes = cache.streamMaxBytes.bytes
+        settings.replayAtOriginalPace = cache.streamReplay == .original
+        return settings
     }
 }

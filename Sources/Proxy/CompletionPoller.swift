@@ -52,6 +52,15 @@ final class CompletionPoller {
         order.append(id)
     }
 
+    /// Polls `id` at once (a stream reported the prediction done), if it is watched here.
+    func pollSoon(_ id: String) {
+        guard var w = watches[id], let timer = w.timer else { return }
+        host.loop.cancel(timer)
+        w.timer = nil
+        watches[id] = w
+        poll(id)
+    }
+
     /// Stops watching (the prediction ended, or was seen ending through a client's poll).
     func stop(_ id: String) {
         guard let w = watches.removeValue(forKey: id) else { return }

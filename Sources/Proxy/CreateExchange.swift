@@ -197,9 +197,13 @@ final class CreateExchange: HTTPExchangeDelegate {
         let id = SecureRandom.identifier26()
         let publicBase = host.publicBase(for: exchange.head)
         let nowNanos = host.clock.unixNanos()
+        // A hit streams when the original run could: the replay serves its recording, or a stream
+        // made from the output if nobody streamed it.
+        let streamURL = entry.prediction["urls"]?["stream"] != nil || keyed.request.body["stream"]?.boolValue == true
+            ? host.streamURL(replaying: keyed.key, publicBase: publicBase) : nil
         let prediction = HitPrediction.build(
             entry: entry, id: id, input: keyed.request.input, nowUnixNanos: nowNanos, publicBase: publicBase,
-            streamURL: nil)
+            streamURL: streamURL)
         let record = PredictionRecord(
             origin: .hit, cacheKey: keyed.key.hex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
             store: false, ttlSeconds: cache.settings.recordTTLSeconds, prediction: prediction)
@@ -242,8 +246,14 @@ final class CreateExchange: HTTPExchangeDelegate {
                 var extra = HTTPHeaders()
                 extra.add(.xCacheStatus, result.headerValue)
                 if let keyed { extra.add(.xCacheKey, keyed.key.hex) }
+                let context = keyed.map {
+                    ProxyResponder.StreamContext(
+                        cacheKey: $0.key.hex, predictionID: shaped.id, store: $0.decision.store,
+                        ttlSeconds: $0.policy.ttlSeconds)
+                }
                 finish(status: answer.head.status) {
-                    host.relayWhole(exchange, head: answer.head, body: shaped.clientBody, extraHeaders: extra)
+                    host.relayWhole(
+                        exchange, head: answer.head, body: shaped.clientBody, extraHeaders: extra, streamContext: context)
                 }
             }
         }

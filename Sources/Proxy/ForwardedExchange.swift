@@ -53,10 +53,14 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
     private var counted = false
     private var isEventStream = false
 
-    init(exchange: any HTTPExchange, host: ProxyResponder, plan: Plan) {
+    /// Sees the relayed response body (stream recording); told how the relay ended.
+    private let tap: StreamRecordingTap?
+
+    init(exchange: any HTTPExchange, host: ProxyResponder, plan: Plan, tap: StreamRecordingTap? = nil) {
         self.exchange = exchange
         self.host = host
         self.plan = plan
+        self.tap = tap
         self.requestBodyOpen = plan.body != .none
         self.startedAt = exchange.loop.now
     }
@@ -125,10 +129,10 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
         if plan.rewritesJSON {
             let base = host.baseRewrite(for: exchange.head)
             if rewrite {
-                let registry = host.streams
+                let host = self.host
                 let publicBase = base.publicBase
                 rewriter = JSONURLRewriter(
-                    base: base, streamURL: { registry.capabilityURL(for: $0, publicBase: publicBase) })
+                    base: base, streamURL: { host.streamURL(relaying: $0, context: nil, publicBase: publicBase) })
             }
             if let location = out.headers[.location], let moved = base.rewrite(location) {
                 out.headers.set(.location, moved)
@@ -147,6 +151,7 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
         } else {
             exchange.sendBody(bytes)
         }
+        tap?.observe(bytes)
         return true
     }
 
@@ -170,6 +175,7 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
                 host.log.upstreamBroke(route: plan.routeLabel, error: error)
                 host.cache.metrics.increment(MetricSeries(.upstreamErrors, [error.kind.rawValue]))
                 exchange.abort()
+                tap?.ended(complete: false)
                 count(status: status)
                 return
             }
@@ -180,6 +186,7 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
                 if rewriter!.didFail { host.log.rewriteFailed(route: plan.routeLabel) }
             }
             exchange.finish()
+            tap?.ended(complete: true)
             count(status: status)
         }
     }

@@ -89,8 +89,14 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
                     }
                     if shaped.status?.isTerminal == true { host.poller.stop(id) }
                 }
+                let context = record.map {
+                    ProxyResponder.StreamContext(
+                        cacheKey: $0.cacheKey, predictionID: id, store: $0.store, ttlSeconds: $0.ttlSeconds)
+                }
                 finish(status: answer.head.status) {
-                    host.relayWhole(exchange, head: answer.head, body: shaped.clientBody, extraHeaders: HTTPHeaders())
+                    host.relayWhole(
+                        exchange, head: answer.head, body: shaped.clientBody, extraHeaders: HTTPHeaders(),
+                        streamContext: context)
                 }
             }
         }

@@ -93,7 +93,7 @@ public final class ProxyResponder: HTTPResponder {
         case .getPrediction(let id), .cancelPrediction(let id):
             PredictionReadExchange(exchange: exchange, host: self, id: id, route: route).start()
         case .stream(let token):
-            relayStream(token: token, exchange: exchange)
+            StreamExchange(exchange: exchange, host: self, token: token).start()
         case .listPredictions, .passThrough:
             let plan = ForwardedExchange.Plan(
                 url: apiPath.upstreamURL(base: settings.upstreamBase), method: head.method,
@@ -101,26 +101,6 @@ public final class ProxyResponder: HTTPResponder {
                 body: ForwardingPolicy.requestBody(of: head), rewritesJSON: true, routeLabel: route.label)
             ForwardedExchange(exchange: exchange, host: self, plan: plan).start()
         }
-    }
-
-    /// Opens the upstream stream URL behind a capability token and relays it byte for byte.
-    private func relayStream(token: String, exchange: any HTTPExchange) {
-        guard let upstreamURL = streams.upstreamURL(for: token) else {
-            log.rejected(route: "stream", status: 404, reason: "unknown or expired stream")
-            exchange.respond(problem: ReplicateErrors.streamNotFound)
-            countRequest(route: "stream", status: 404, startedAt: loop.now)
-            return
-        }
-        guard exchange.head.method == .get || exchange.head.method == .head else {
-            exchange.respond(problem: ReplicateErrors.methodNotAllowed, extraHeaders: ["allow": "GET, HEAD"])
-            countRequest(route: "stream", status: 405, startedAt: loop.now)
-            return
-        }
-        let plan = ForwardedExchange.Plan(
-            url: upstreamURL, method: exchange.head.method,
-            headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers), body: .none,
-            rewritesJSON: false, routeLabel: "stream")
-        ForwardedExchange(exchange: exchange, host: self, plan: plan).start()
     }
 
     private func answerOwn(_ endpoint: RepriseEndpoint, exchange: any HTTPExchange) {
@@ -147,13 +127,17 @@ public final class ProxyResponder: HTTPResponder {
 
     /// Sends a whole upstream answer on: hop-by-hop fields dropped, Replicate's URLs moved to
     /// Reprise (JSON bodies and `Location`), `Content-Length` set for the new body.
-    func relayWhole(_ exchange: any HTTPExchange, head: HTTPResponseHead, body: [UInt8], extraHeaders: HTTPHeaders) {
+    func relayWhole(
+        _ exchange: any HTTPExchange, head: HTTPResponseHead, body: [UInt8], extraHeaders: HTTPHeaders,
+        streamContext: StreamContext? = nil
+    ) {
         let base = baseRewrite(for: exchange.head)
         var out = body
         if ForwardingPolicy.isRewritableJSON(head.headers) {
             let publicBase = base.publicBase
-            let registry = streams
-            let rewritten = JSONURLRewriter.rewrite(body, base: base) { registry.capabilityURL(for: $0, publicBase: publicBase) }
+            let rewritten = JSONURLRewriter.rewrite(body, base: base) {
+                self.streamURL(relaying: $0, context: streamContext, publicBase: publicBase)
+            }
             if rewritten.didFail { log.rewriteFailed(route: "prediction") }
             out = rewritten.bytes
         }
@@ -161,6 +145,38 @@ public final class ProxyResponder: HTTPResponder {
         if let location = headers[.location], let moved = base.rewrite(location) { headers.set(.location, moved) }
         for field in extraHeaders { headers.add(field.name, field.value) }
         exchange.respond(status: head.status, headers: headers, body: out)
+    }
+
+    /// What is known about the prediction whose answer carries a stream URL: its cache key and
+    /// whether (and how long) a recording of the stream should be kept.
+    struct StreamContext {
+        var cacheKey: String
+        var predictionID: String?
+        var store: Bool
+        var ttlSeconds: Int
+    }
+
+    /// The capability URL Reprise writes in place of an upstream stream URL.
+    func streamURL(relaying upstreamURL: String, context: StreamContext?, publicBase: String) -> String {
+        let capability = StreamCapability(
+            kind: .relay, upstreamURL: upstreamURL, cacheKey: context?.cacheKey, predictionID: context?.predictionID,
+            store: context?.store ?? false, ttlSeconds: context?.ttlSeconds ?? 0)
+        return publicBase + "/v1/streams/" + register(capability)
+    }
+
+    /// The capability URL that replays the cached entry under `key`.
+    func streamURL(replaying key: CacheKey, publicBase: String) -> String {
+        let capability = StreamCapability(kind: .replay, upstreamURL: nil, cacheKey: key.hex, store: false, ttlSeconds: 0)
+        return publicBase + "/v1/streams/" + register(capability)
+    }
+
+    private func register(_ capability: StreamCapability) -> String {
+        let (token, changed) = streams.register(capability)
+        if changed {
+            cache.store.putStreamCapability(
+                token: token, capability: capability.encoded(), ttlSeconds: cache.settings.recordTTLSeconds)
+        }
+        return token
     }
 
     /// Counts a finished request (metrics and the access log's numbers).

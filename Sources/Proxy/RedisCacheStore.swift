@@ -76,6 +76,40 @@ final class RedisCacheStore: CacheStore {
         set(keys.versionModel(v), Array(model.utf8), ttlSeconds: 30 * 86_400)
     }
 
+    func putStreamCapability(token: String, capability: [UInt8], ttlSeconds: Int) {
+        guard let t = RedisKeySchema.Identifier(token) else { return }
+        set(keys.streamCapability(t), capability, ttlSeconds: ttlSeconds)
+    }
+
+    func streamCapability(token: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
+        guard let t = RedisKeySchema.Identifier(token) else {
+            return client.loop.deferToEndOfTick { completion(.success(nil)) }
+        }
+        client.send(["GET", .key(keys.streamCapability(t))]) { result in
+            completion(result.map(\.bytes).mapError(Self.storeError))
+        }
+    }
+
+    func storeRecording(key: CacheKey, recording: [UInt8], ttlSeconds: Int) {
+        guard let k = digest(key.hex) else { return }
+        set(keys.streamRecording(k), recording, ttlSeconds: ttlSeconds)
+    }
+
+    func replaySource(
+        key: CacheKey, completion: @escaping (Result<(recording: [UInt8]?, entry: [UInt8]?), CacheStoreError>) -> Void
+    ) {
+        guard let k = digest(key.hex) else {
+            return client.loop.deferToEndOfTick { completion(.success((nil, nil))) }
+        }
+        client.pipeline([["GET", .key(keys.streamRecording(k))], ["GET", .key(keys.entry(k))]]) { results in
+            do {
+                completion(.success((try results[0].get().bytes, try results[1].get().bytes)))
+            } catch {
+                completion(.failure(Self.storeError(error)))
+            }
+        }
+    }
+
     private func set(_ key: RedisKey, _ value: [UInt8], ttlSeconds: Int) {
         client.send(["SET", .key(key), .bytes(value), "EX", .integer(Int64(max(1, ttlSeconds)))]) { [onError] result in
             if case .failure(let error) = result { onError(Self.storeError(error)) }

@@ -1,28 +1,30 @@
+import CacheCore
 import CryptoPrimitives
 import EventLoop
 import Synchronization
 
-/// Maps Reprise's stream capability tokens to the upstream stream URLs Replicate handed out.
+/// This process's memory of stream capability tokens (the source of truth is `c:{token}` in
+/// Redis, written by the caller when `register` says the token is new or changed).
 ///
 /// Clients must open `urls.stream` through Reprise (the Python client would otherwise send its
 /// token straight to Replicate's streaming host), yet Reprise must never fetch a URL a client
-/// names. So the rewriter swaps each upstream stream URL for `{public}/v1/streams/{token}`,
-/// where the token is 130 random bits remembered here; the relay looks the token up and only
-/// ever connects to a URL that upstream itself produced.
+/// names. So every stream URL Reprise writes is `{public}/v1/streams/{token}`, where the token
+/// is 130 random bits standing for a `StreamCapability`: relay an upstream URL that upstream
+/// itself produced, or replay a cached entry.
 ///
-/// The same upstream URL seen again (every poll repeats it) maps to the same token. Entries
-/// expire after `lifetime` (Replicate's streams end long before an hour) and the table is
-/// bounded; the oldest entries go first. Threading: thread-safe (one short lock per lookup),
-/// shared by all loops of the process.
+/// The same upstream URL (every poll repeats it) or the same cached entry maps to the same
+/// token while it lives, so polling does not mint tokens. Entries expire after `lifetime` and
+/// the table is bounded, oldest first. Threading: thread-safe (one short lock per call), shared
+/// by all loops of the process.
 public final class StreamRegistry: Sendable {
     private struct Entry {
-        let upstreamURL: String
+        var capability: StreamCapability
         let expiresAt: UInt64
     }
 
     private struct Table {
         var byToken: [String: Entry] = [:]
-        var byURL: [String: String] = [:]
+        var bySource: [String: String] = [:]
         var order: [String] = []
         var head = 0
     }
@@ -36,40 +38,63 @@ public final class StreamRegistry: Sendable {
         self.capacity = capacity
     }
 
-    /// `{publicBase}/v1/streams/{token}` for an upstream stream URL, registering it if new.
-    public func capabilityURL(for upstreamURL: String, publicBase: String) -> String {
-        publicBase + "/v1/streams/" + token(for: upstreamURL)
-    }
-
-    /// The capability token for `upstreamURL`.
-    public func token(for upstreamURL: String, now: UInt64 = MonotonicClock.nanoseconds()) -> String {
-        table.withLock { t in
-            if let existing = t.byURL[upstreamURL], let e = t.byToken[existing], e.expiresAt > now {
-                return existing
+    /// The token for `capability`, and whether the caller must (re)write it to the store: true
+    /// for a new token, or when an existing token's capability gained information (a relay that
+    /// now knows its cache key).
+    public func register(
+        _ capability: StreamCapability, now: UInt64 = MonotonicClock.nanoseconds()
+    ) -> (token: String, changed: Bool) {
+        let source = StreamRegistry.source(of: capability)
+        return table.withLock { t in
+            if let existing = t.bySource[source], var e = t.byToken[existing], e.expiresAt > now {
+                if e.capability == capability || (e.capability.cacheKey != nil && capability.cacheKey == nil) {
+                    return (existing, false)
+                }
+                e.capability = capability
+                t.byToken[existing] = e
+                return (existing, true)
             }
             let token = SecureRandom.identifier26()
-            t.byToken[token] = Entry(upstreamURL: upstreamURL, expiresAt: now &+ lifetimeNanos)
-            t.byURL[upstreamURL] = token
+            t.byToken[token] = Entry(capability: capability, expiresAt: now &+ lifetimeNanos)
+            t.bySource[source] = token
             t.order.append(token)
             evict(&t, now: now)
-            return token
+            return (token, true)
         }
     }
 
-    /// The upstream URL behind `token`, or nil when unknown or expired.
-    public func upstreamURL(for token: String, now: UInt64 = MonotonicClock.nanoseconds()) -> String? {
+    /// Remembers a capability read back from the store (another replica minted it).
+    public func adopt(_ capability: StreamCapability, token: String, now: UInt64 = MonotonicClock.nanoseconds()) {
+        table.withLock { t in
+            guard t.byToken[token] == nil else { return }
+            t.byToken[token] = Entry(capability: capability, expiresAt: now &+ lifetimeNanos)
+            t.order.append(token)
+            evict(&t, now: now)
+        }
+    }
+
+    /// What `token` opens, if this process knows it and it has not expired.
+    public func capability(for token: String, now: UInt64 = MonotonicClock.nanoseconds()) -> StreamCapability? {
         table.withLock { t in
             guard let e = t.byToken[token], e.expiresAt > now else { return nil }
-            return e.upstreamURL
+            return e.capability
+        }
+    }
+
+    private static func source(of c: StreamCapability) -> String {
+        switch c.kind {
+        case .relay: return "r:" + (c.upstreamURL ?? "")
+        case .replay: return "p:" + (c.cacheKey ?? "")
         }
     }
 
     private func evict(_ t: inout Table, now: UInt64) {
-        while t.order.count - t.head > capacity || (t.head < t.order.count && isExpired(t, t.order[t.head], now)) {
+        while t.head < t.order.count, t.order.count - t.head > capacity || isExpired(t, t.order[t.head], now) {
             let victim = t.order[t.head]
             t.head += 1
-            if let e = t.byToken.removeValue(forKey: victim), t.byURL[e.upstreamURL] == victim {
-                t.byURL.removeValue(forKey: e.upstreamURL)
+            if let e = t.byToken.removeValue(forKey: victim) {
+                let source = StreamRegistry.source(of: e.capability)
+                if t.bySource[source] == victim { t.bySource.removeValue(forKey: source) }
             }
         }
         if t.head > 1024 && t.head * 2 > t.order.count {

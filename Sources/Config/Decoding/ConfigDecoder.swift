@@ -40,6 +40,7 @@ struct ConfigDecoder {
             defaultTTL: setting("cache.default_ttl", positive),
             scope: setting("cache.scope", ValueParsers.choice(CacheScope.self)),
             streamMaxBytes: setting("cache.stream_max_bytes", ValueParsers.size(atLeast: .kibibytes(1))),
+            streamReplay: setting("cache.stream_replay", ValueParsers.choice(StreamReplayPace.self)),
             models: cacheRules())
         let server = ServerSettings(
             loops: setting("server.loops", ValueParsers.integer(0...256)),

@@ -6,8 +6,18 @@ public struct CacheSettings: Sendable, Equatable {
     public var scope: CacheScope
     /// `cache.stream_max_bytes`
     public var streamMaxBytes: ByteSize
+    /// `cache.stream_replay`
+    public var streamReplay: StreamReplayPace
     /// `cache.models`, in file order. At most one rule per `ModelRef` (duplicate keys are errors).
     public var models: [ModelCacheRule]
+}
+
+/// How a hit replays a recorded stream (`cache.stream_replay`).
+public enum StreamReplayPace: String, Sendable, CaseIterable {
+    /// Every event at once: the client gets the whole answer as fast as it can read.
+    case immediate
+    /// Each event at its recorded offset from the start, as the first client saw it.
+    case original
 }
 
 /// Who may be answered from an entry (`cache.scope`).

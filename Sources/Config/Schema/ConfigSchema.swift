@@ -51,6 +51,9 @@ public enum ConfigSchema {
             "cache.stream_max_bytes", .size, .literal("8MiB"),
             "Largest SSE stream recorded for replay; longer streams pass through unrecorded."),
         ConfigKey(
+            "cache.stream_replay", .choice(StreamReplayPace.allCases.map(\.rawValue)), .literal("immediate"),
+            "How a hit replays a recorded stream: immediate (all events at once) or original (at the recorded pace)."),
+        ConfigKey(
             "cache.models", .map(keys: "owner/name[:version]"), .empty,
             "Per-model rules; a rule for owner/name:version beats the one for owner/name."),
         ConfigKey(
