@@ -63,6 +63,18 @@ public enum Socket {
         return (first.pointee.ai_family, Array(bytes))
     }
 
+    /// The numeric address (`127.0.0.1`, `::1`) `host` resolves to. Blocking: for start-up only,
+    /// so that clients which reconnect later (hiredis resolves names with a blocking
+    /// getaddrinfo) never resolve on a loop thread.
+    public static func numericHost(_ host: String) throws -> String {
+        let addr = try resolve(SocketAddressSpec(host: host, port: 0), passive: false).addr
+        var storage = sockaddr_storage()
+        withUnsafeMutableBytes(of: &storage) { dst in
+            addr.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(dst.count))) }
+        }
+        return describe(&storage)
+    }
+
     /// A listening socket on `spec` with SO_REUSEADDR and, when asked, SO_REUSEPORT (so that
     /// each event loop can own a listener on the same port). Returns the fd and the bound port
     /// (useful with port 0).

@@ -33,7 +33,8 @@ public final class RepriseApp: Sendable {
         let group = try EventLoopGroup(loopCount: loops)
         self.group = group
         let keys = try RedisKeySchema(prefix: config.redis.keyPrefix)
-        let redisConfiguration = config.redisConnectionConfiguration
+        var redisConfiguration = config.redisConnectionConfiguration
+        redisConfiguration.host = try Socket.numericHost(redisConfiguration.host)
         try redisConfiguration.validate()
         let settings = config.proxySettings
         let cacheSettings = config.cacheRuntimeSettings
