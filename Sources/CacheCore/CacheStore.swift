@@ -12,6 +12,15 @@ public protocol CacheStore: AnyObject {
         key: CacheKey, tokenHash: SHA256Digest, version: String?,
         completion: @escaping (Result<CacheLookup, CacheStoreError>) -> Void)
 
+    /// Reads the entry under `key` alone (a coalesced create waiting for the leader's result).
+    func entry(key: CacheKey, completion: @escaping (Result<(entry: [UInt8]?, inFlight: Bool), CacheStoreError>) -> Void)
+
+    /// Marks `key` as being computed upstream right now (so identical creates can wait for it).
+    func markInFlight(key: CacheKey, ttlSeconds: Int)
+
+    /// Clears the in-flight mark (the prediction ended, stored or not).
+    func clearInFlight(key: CacheKey)
+
     /// Stores an entry with a time to live.
     func storeEntry(key: CacheKey, entry: [UInt8], ttlSeconds: Int)
 
@@ -46,11 +55,14 @@ public struct CacheLookup: Sendable, Equatable {
     public var entry: [UInt8]?
     public var tokenAccepted: Bool
     public var versionModel: String?
+    /// An identical create is running upstream right now (another request, maybe another replica).
+    public var inFlight: Bool
 
-    public init(entry: [UInt8]?, tokenAccepted: Bool, versionModel: String?) {
+    public init(entry: [UInt8]?, tokenAccepted: Bool, versionModel: String?, inFlight: Bool = false) {
         self.entry = entry
         self.tokenAccepted = tokenAccepted
         self.versionModel = versionModel
+        self.inFlight = inFlight
     }
 }
 

@@ -44,9 +44,27 @@ public final class InMemoryCacheStore: CacheStore {
             result = .success(
                 CacheLookup(
                     entry: get("e:" + key.hex), tokenAccepted: get("t:" + tokenHash.hex) != nil,
-                    versionModel: version.flatMap { get("vm:" + $0) }.map { String(decoding: $0, as: UTF8.self) }))
+                    versionModel: version.flatMap { get("vm:" + $0) }.map { String(decoding: $0, as: UTF8.self) },
+                    inFlight: get("f:" + key.hex) != nil))
         }
         deferCall { completion(result) }
+    }
+
+    public func entry(
+        key: CacheKey, completion: @escaping (Result<(entry: [UInt8]?, inFlight: Bool), CacheStoreError>) -> Void
+    ) {
+        roundTrips += 1
+        let result: Result<(entry: [UInt8]?, inFlight: Bool), CacheStoreError> =
+            failure.map { .failure($0) } ?? .success((get("e:" + key.hex), get("f:" + key.hex) != nil))
+        deferCall { completion(result) }
+    }
+
+    public func markInFlight(key: CacheKey, ttlSeconds: Int) {
+        if get("f:" + key.hex) == nil { set("f:" + key.hex, [1], ttlSeconds: ttlSeconds) }
+    }
+
+    public func clearInFlight(key: CacheKey) {
+        values["f:" + key.hex] = nil
     }
 
     public func storeEntry(key: CacheKey, entry: [UInt8], ttlSeconds: Int) {

@@ -15,6 +15,9 @@ public struct CacheRuntimeSettings: Sendable {
     public var acceptedTokenTTLSeconds: Int = 600
     /// Lifetime of prediction records (`p:{id}`): Replicate keeps API predictions about an hour.
     public var recordTTLSeconds: Int = 3600
+    /// Upper bound of an in-flight mark: identical creates wait for a running one only while it
+    /// is marked; a crashed replica's mark expires by itself.
+    public var inFlightTTLSeconds: Int = 600
     /// How long Reprise keeps polling a miss nobody polls (Replicate's 30-minute limit).
     public var pollLimitSeconds: Int = 1800
 

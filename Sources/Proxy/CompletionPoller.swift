@@ -93,6 +93,7 @@ final class CompletionPoller {
                     nowMillis: host.clock.unixMillis())
             }
             if s.isTerminal {
+                host.cache.store.clearInFlight(key: w.key)
                 stop(id)
                 return
             }

@@ -144,15 +144,17 @@ final class CreateExchange: HTTPExchangeDelegate {
                     }
                 }
                 guard let entry = usableEntry(found.entry, keyed: keyed, maxAge: maxAge) else {
+                    if found.inFlight, let wait = PreferWait.seconds(exchange.head.headers.values(.prefer)), wait > 2 {
+                        // An identical create is running: wait for its result instead of paying twice.
+                        coalesce(keyed: keyed, maxAge: maxAge, tokenAccepted: found.tokenAccepted,
+                                 deadline: exchange.loop.now &+ Duration.seconds(wait - 2).nanosecondsClamped)
+                        return
+                    }
                     cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
                     forward(result: .miss, keyed: keyed)
                     return
                 }
-                if found.tokenAccepted {
-                    serveHit(entry, keyed: keyed)
-                } else {
-                    verifyToken(keyed: keyed, entry: entry)
-                }
+                serve(entry, keyed: keyed, tokenAccepted: found.tokenAccepted, result: .hit)
             }
         }
     }
@@ -168,17 +170,58 @@ final class CreateExchange: HTTPExchangeDelegate {
         return entry
     }
 
+    /// Waits for an identical in-flight create (this replica's or another's) to store its result,
+    /// checking every 50 ms until `deadline` — a little before the client's own `Prefer: wait`
+    /// runs out. If the leader ends without a result, the request goes upstream itself; if time
+    /// runs out, it goes upstream without `Prefer: wait`, so the client gets a `starting`
+    /// prediction at once and polls it, within its timeout.
+    private func coalesce(keyed: Keyed, maxAge: Int?, tokenAccepted: Bool, deadline: UInt64) {
+        let cache = host.cache
+        exchange.loop.schedule(after: .milliseconds(50)) { [self] in
+            guard !clientGone else { return }
+            cache.store.entry(key: keyed.key) { [self] result in
+                switch result {
+                case .failure(let error):
+                    host.noteStoreError(error)
+                    cache.countLookup(model: cache.modelLabel(keyed.policy), result: .error)
+                    forward(result: .error, keyed: keyed)
+                case .success(let found):
+                    if let entry = usableEntry(found.entry, keyed: keyed, maxAge: maxAge) {
+                        serve(entry, keyed: keyed, tokenAccepted: tokenAccepted, result: .coalesced)
+                    } else if !found.inFlight {
+                        cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
+                        forward(result: .miss, keyed: keyed)
+                    } else if exchange.loop.now >= deadline {
+                        cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
+                        forward(result: .miss, keyed: keyed, withoutWaiting: true)
+                    } else {
+                        coalesce(keyed: keyed, maxAge: maxAge, tokenAccepted: tokenAccepted, deadline: deadline)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Answers from `entry` once the token is known to be one Replicate accepts.
+    private func serve(_ entry: CacheEntry, keyed: Keyed, tokenAccepted: Bool, result: LookupResult) {
+        if tokenAccepted {
+            serveHit(entry, keyed: keyed, result: result)
+        } else {
+            verifyToken(keyed: keyed, entry: entry, result: result)
+        }
+    }
+
     /// Asks Replicate whether it accepts a token it has not seen (or not recently): a hit must
     /// never hand cached output to a token Replicate would reject.
-    private func verifyToken(keyed: Keyed, entry: CacheEntry) {
+    private func verifyToken(keyed: Keyed, entry: CacheEntry, result lookupResult: LookupResult) {
         var headers = HTTPHeaders()
         if let auth = exchange.head.headers[.authorization] { headers.add(.authorization, auth) }
         let request = UpstreamRequest(method: .get, url: host.upstreamBase + "/v1/account", headers: headers)
-        host.callUpstream(request) { [self] result in
-            switch result {
+        host.callUpstream(request) { [self] outcome in
+            switch outcome {
             case .success(let answer) where (200..<300).contains(answer.head.status):
                 host.cache.store.rememberAcceptedToken(keyed.tokenHash, ttlSeconds: host.cache.settings.acceptedTokenTTLSeconds)
-                serveHit(entry, keyed: keyed)
+                serveHit(entry, keyed: keyed, result: lookupResult)
             case .success(let answer) where answer.head.status == 401 || answer.head.status == 403:
                 host.cache.countLookup(model: host.cache.modelLabel(keyed.policy), result: .miss)
                 finish(status: 401) { exchange.respond(problem: ReplicateErrors.unauthenticated) }
@@ -192,7 +235,7 @@ final class CreateExchange: HTTPExchangeDelegate {
 
     // MARK: - Answering
 
-    private func serveHit(_ entry: CacheEntry, keyed: Keyed) {
+    private func serveHit(_ entry: CacheEntry, keyed: Keyed, result: LookupResult) {
         let cache = host.cache
         let id = SecureRandom.identifier26()
         let publicBase = host.publicBase(for: exchange.head)
@@ -209,7 +252,7 @@ final class CreateExchange: HTTPExchangeDelegate {
             store: false, ttlSeconds: cache.settings.recordTTLSeconds, prediction: prediction)
         cache.store.putRecord(id: id, record: record.encoded(), ttlSeconds: cache.settings.recordTTLSeconds)
         let label = cache.modelLabel(keyed.policy)
-        cache.countLookup(model: label, result: .hit)
+        cache.countLookup(model: label, result: result)
         let saved = entry.costUSD ?? 0
         cache.metrics.increment(MetricSeries(.costSavedUSD, [label]), by: saved)
         if let seconds = entry.computeSeconds {
@@ -217,7 +260,7 @@ final class CreateExchange: HTTPExchangeDelegate {
         }
         var headers = HTTPHeaders()
         headers.add(.contentType, "application/json")
-        headers.add(.xCacheStatus, LookupResult.hit.headerValue)
+        headers.add(.xCacheStatus, result.headerValue)
         headers.add(.xCacheKey, keyed.key.hex)
         headers.add(.age, String(entry.ageSeconds(nowMillis: nowNanos / 1_000_000)))
         headers.add(.xRepriseSavedUSD, String(saved))
@@ -229,8 +272,12 @@ final class CreateExchange: HTTPExchangeDelegate {
 
     /// Sends the create upstream as the client sent it and relays the answer, recording what the
     /// cache needs from it.
-    private func forward(result: LookupResult, keyed: Keyed?) {
-        let headers = ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers)
+    private func forward(result: LookupResult, keyed: Keyed?, withoutWaiting: Bool = false) {
+        var headers = ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers)
+        if withoutWaiting { headers.remove(.prefer) }
+        if let keyed, keyed.decision.store, result != .bypass {
+            host.cache.store.markInFlight(key: keyed.key, ttlSeconds: host.cache.settings.inFlightTTLSeconds)
+        }
         let url = host.upstreamURL(forTarget: exchange.head.target)
         let request = UpstreamRequest(method: exchange.head.method, url: url, headers: headers, body: .bytes(body))
         host.callUpstream(request) { [self] outcome in
@@ -266,6 +313,7 @@ final class CreateExchange: HTTPExchangeDelegate {
         if let version = keyed.request.version, let model = answer.model, keyed.request.modelName == nil {
             cache.store.rememberVersionModel(version: version, model: model)
         }
+        if keyed.decision.store, answer.status?.isTerminal ?? true { cache.store.clearInFlight(key: keyed.key) }
         guard let id = answer.id, RedisKeySchema.Identifier(id) != nil else { return }
         let ttl = keyed.policy.ttlSeconds
         let record = PredictionRecord(

@@ -87,7 +87,10 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
                             shaped, key: key, inputSHA256: record.inputSHA256, ttlSeconds: record.ttlSeconds,
                             nowMillis: host.clock.unixMillis())
                     }
-                    if shaped.status?.isTerminal == true { host.poller.stop(id) }
+                    if shaped.status?.isTerminal == true {
+                        host.poller.stop(id)
+                        if record.store, let key = CacheKey(hex: record.cacheKey) { host.cache.store.clearInFlight(key: key) }
+                    }
                 }
                 let context = record.map {
                     ProxyResponder.StreamContext(

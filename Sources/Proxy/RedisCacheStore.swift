@@ -31,6 +31,7 @@ final class RedisCacheStore: CacheStore {
         var commands: [[RedisArgument]] = [
             ["GET", .key(keys.entry(entryKey))],
             ["EXISTS", .key(keys.acceptedToken(tokenKey))],
+            ["EXISTS", .key(keys.inFlight(entryKey))],
         ]
         let versionID = version.flatMap { RedisKeySchema.Identifier($0) }
         if let versionID { commands.append(["GET", .key(keys.versionModel(versionID))]) }
@@ -38,11 +39,43 @@ final class RedisCacheStore: CacheStore {
             do {
                 let entry = try results[0].get()
                 let token = try results[1].get()
-                let model = versionID == nil ? nil : try results[2].get().string
-                completion(.success(CacheLookup(entry: entry.bytes, tokenAccepted: token.integer == 1, versionModel: model)))
+                let inFlight = try results[2].get()
+                let model = versionID == nil ? nil : try results[3].get().string
+                completion(
+                    .success(
+                        CacheLookup(
+                            entry: entry.bytes, tokenAccepted: token.integer == 1, versionModel: model,
+                            inFlight: inFlight.integer == 1)))
             } catch {
                 completion(.failure(Self.storeError(error)))
             }
+        }
+    }
+
+    func entry(key: CacheKey, completion: @escaping (Result<(entry: [UInt8]?, inFlight: Bool), CacheStoreError>) -> Void) {
+        guard let k = digest(key.hex) else {
+            return client.loop.deferToEndOfTick { completion(.success((nil, false))) }
+        }
+        client.pipeline([["GET", .key(keys.entry(k))], ["EXISTS", .key(keys.inFlight(k))]]) { results in
+            do {
+                completion(.success((try results[0].get().bytes, try results[1].get().integer == 1)))
+            } catch {
+                completion(.failure(Self.storeError(error)))
+            }
+        }
+    }
+
+    func markInFlight(key: CacheKey, ttlSeconds: Int) {
+        guard let k = digest(key.hex) else { return }
+        client.send(["SET", .key(keys.inFlight(k)), "1", "NX", "EX", .integer(Int64(max(1, ttlSeconds)))]) { [onError] r in
+            if case .failure(let error) = r { onError(Self.storeError(error)) }
+        }
+    }
+
+    func clearInFlight(key: CacheKey) {
+        guard let k = digest(key.hex) else { return }
+        client.send(["DEL", .key(keys.inFlight(k))]) { [onError] r in
+            if case .failure(let error) = r { onError(Self.storeError(error)) }
         }
     }
 

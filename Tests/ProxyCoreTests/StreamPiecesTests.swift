@@ -67,3 +67,18 @@ import Testing
         #expect(StreamCapability.decode(Array(#"{"kind":"replay","store":true,"ttl":1}"#.utf8)) == nil)
     }
 }
+
+@Suite struct PreferWaitTests {
+    @Test(arguments: [
+        (["wait"], 60), (["wait=10"], 10), (["wait=60"], 60), (["wait=600"], 60), ([" wait=5 "], 5),
+        (["respond-async, wait=7"], 7),
+    ] as [([String], Int)])
+    func waits(values: [String], seconds: Int) {
+        #expect(PreferWait.seconds(values) == seconds)
+    }
+
+    @Test(arguments: [[], ["wait=0"], ["wait=x"], ["respond-async"], ["waiting"]] as [[String]])
+    func doesNotWait(values: [String]) {
+        #expect(PreferWait.seconds(values) == nil)
+    }
+}
