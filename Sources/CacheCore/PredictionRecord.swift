@@ -41,17 +41,23 @@ public struct PredictionRecord: Sendable, Equatable {
         self.prediction = prediction
     }
 
-    public func encoded() -> [UInt8] {
-        var o = JSONObject()
-        o["origin"] = .string(JSONString(origin.rawValue))
-        o["key"] = .string(JSONString(cacheKey))
-        o["token_sha256"] = .string(JSONString(tokenSHA256))
-        o["input_sha256"] = .string(JSONString(inputSHA256))
-        o["store"] = .bool(store)
-        o["ttl"] = .number(JSONNumber(ttlSeconds))
-        if let upstreamStreamURL { o["stream"] = .string(JSONString(upstreamStreamURL)) }
-        if let prediction { o["prediction"] = prediction }
-        return JSONValue.object(o).serialized()
+    /// The record as JSON. `predictionJSON`, when given, is `prediction` already serialised
+    /// (a hit serialises its prediction once for the client and reuses the bytes here).
+    public func encoded(predictionJSON: [UInt8]? = nil) -> [UInt8] {
+        var o = JSONObjectWriter(capacity: 256 + (predictionJSON?.count ?? 0))
+        o.field("origin", origin.rawValue)
+        o.field("key", cacheKey)
+        o.field("token_sha256", tokenSHA256)
+        o.field("input_sha256", inputSHA256)
+        o.field("store", store)
+        o.field("ttl", ttlSeconds)
+        if let upstreamStreamURL { o.field("stream", upstreamStreamURL) }
+        if let predictionJSON {
+            o.rawField("prediction", json: predictionJSON)
+        } else if let prediction {
+            o.rawField("prediction", json: prediction.serialized())
+        }
+        return o.finish()
     }
 
     public static func decode(_ bytes: [UInt8]) -> PredictionRecord? {

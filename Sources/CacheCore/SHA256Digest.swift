@@ -11,16 +11,22 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     /// Nil unless `bytes` has exactly 32 elements.
     public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
         guard bytes.count == Self.byteCount else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for (n, byte) in bytes.enumerated() {
-            switch n / 8 {
-            case 0: words.0 = words.0 << 8 | UInt64(byte)
-            case 1: words.1 = words.1 << 8 | UInt64(byte)
-            case 2: words.2 = words.2 << 8 | UInt64(byte)
-            default: words.3 = words.3 << 8 | UInt64(byte)
-            }
+        // Digests are built on every request (token hash, keys): read words straight from
+        // contiguous storage when there is one, instead of a generic element-by-element walk.
+        if let words = bytes.withContiguousStorageIfAvailable({ Self.words($0) }) {
+            (w0, w1, w2, w3) = words
+        } else {
+            (w0, w1, w2, w3) = Array(bytes).withUnsafeBufferPointer { Self.words($0) }
         }
-        (w0, w1, w2, w3) = words
+    }
+
+    private static func words(_ p: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
+        func word(_ at: Int) -> UInt64 {
+            var w: UInt64 = 0
+            for i in at..<(at + 8) { w = w << 8 | UInt64(p[i]) }
+            return w
+        }
+        return (word(0), word(8), word(16), word(24))
     }
 
     /// Parses 64 hex digits (either case); nil for anything else.
@@ -37,18 +43,27 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var bytes: [UInt8] {
-        [w0, w1, w2, w3].flatMap { word in (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+        var out = [UInt8](repeating: 0, count: Self.byteCount)
+        for (i, word) in [w0, w1, w2, w3].enumerated() {
+            for j in 0..<8 { out[i * 8 + j] = UInt8(truncatingIfNeeded: word >> ((7 - j) * 8)) }
+        }
+        return out
     }
 
     /// 64 lowercase hex digits.
     public var hex: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(2 * Self.byteCount)
-        for byte in bytes {
-            out.append(Self.hexDigit(byte >> 4))
-            out.append(Self.hexDigit(byte & 0xF))
+        String(unsafeUninitializedCapacity: 2 * Self.byteCount) { buffer in
+            var n = 0
+            for word in [w0, w1, w2, w3] {
+                for j in 0..<8 {
+                    let byte = UInt8(truncatingIfNeeded: word >> ((7 - j) * 8))
+                    buffer[n] = Self.hexDigit(byte >> 4)
+                    buffer[n + 1] = Self.hexDigit(byte & 0xF)
+                    n += 2
+                }
+            }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { hex }

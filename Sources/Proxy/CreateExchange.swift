@@ -250,7 +250,9 @@ final class CreateExchange: HTTPExchangeDelegate {
         let record = PredictionRecord(
             origin: .hit, cacheKey: keyed.key.hex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
             store: false, ttlSeconds: cache.settings.recordTTLSeconds, prediction: prediction)
-        cache.store.putRecord(id: id, record: record.encoded(), ttlSeconds: cache.settings.recordTTLSeconds)
+        let body = prediction.serialized()
+        cache.store.putRecord(
+            id: id, record: record.encoded(predictionJSON: body), ttlSeconds: cache.settings.recordTTLSeconds)
         let label = cache.modelLabel(keyed.policy)
         cache.countLookup(model: label, result: result)
         let saved = entry.costUSD ?? 0
@@ -267,7 +269,7 @@ final class CreateExchange: HTTPExchangeDelegate {
         if let prefer = exchange.head.headers[.prefer], prefer.hasPrefix("wait") {
             headers.add(.preferenceApplied, prefer)
         }
-        finish(status: 201) { exchange.respond(status: 201, headers: headers, body: prediction.serialized()) }
+        finish(status: 201) { exchange.respond(status: 201, headers: headers, body: body) }
     }
 
     /// Sends the create upstream as the client sent it and relays the answer, recording what the
