@@ -282,14 +282,12 @@ final class CreateExchange: HTTPExchangeDelegate {
         }
         let url = host.upstreamURL(forTarget: exchange.head.target)
         let request = UpstreamRequest(method: exchange.head.method, url: url, headers: headers, body: .bytes(body))
-        host.callUpstream(request) { [self] outcome in
+        host.forwardPrediction(request) { [self] outcome in
             switch outcome {
-            case .failure(let error):
-                let problem = GatewayProblem.problem(for: error)
+            case .failed(let problem):
                 finish(status: problem.status) { exchange.respond(problem: problem) }
-            case .success(let answer):
-                let shaped = PredictionAnswer(body: answer.body)
-                if let keyed, (200..<300).contains(answer.head.status) {
+            case .answered(let head, let shaped):
+                if let keyed, (200..<300).contains(head.status) {
                     capture(shaped, keyed: keyed, authorization: exchange.head.headers[.authorization])
                 }
                 var extra = HTTPHeaders()
@@ -300,9 +298,8 @@ final class CreateExchange: HTTPExchangeDelegate {
                         cacheKey: $0.key.hex, predictionID: shaped.id, store: $0.decision.store,
                         ttlSeconds: $0.policy.ttlSeconds)
                 }
-                finish(status: answer.head.status) {
-                    host.relayWhole(
-                        exchange, head: answer.head, body: shaped.clientBody, extraHeaders: extra, streamContext: context)
+                finish(status: head.status) {
+                    host.relayWhole(exchange, head: head, body: shaped.clientBody, extraHeaders: extra, streamContext: context)
                 }
             }
         }

@@ -74,14 +74,12 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
         let request = UpstreamRequest(
             method: exchange.head.method, url: host.upstreamURL(forTarget: exchange.head.target),
             headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers), body: requestBody)
-        host.callUpstream(request) { [self] outcome in
+        host.forwardPrediction(request) { [self] outcome in
             switch outcome {
-            case .failure(let error):
-                let problem = GatewayProblem.problem(for: error)
+            case .failed(let problem):
                 finish(status: problem.status) { exchange.respond(problem: problem) }
-            case .success(let answer):
-                let shaped = PredictionAnswer(body: answer.body)
-                if let record, answer.head.status == 200 {
+            case .answered(let head, let shaped):
+                if let record, head.status == 200 {
                     if record.store, shaped.isStorableSuccess, let key = CacheKey(hex: record.cacheKey) {
                         host.cache.storeSucceeded(
                             shaped, key: key, inputSHA256: record.inputSHA256, ttlSeconds: record.ttlSeconds,
@@ -96,10 +94,8 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
                     ProxyResponder.StreamContext(
                         cacheKey: $0.cacheKey, predictionID: id, store: $0.store, ttlSeconds: $0.ttlSeconds)
                 }
-                finish(status: answer.head.status) {
-                    host.relayWhole(
-                        exchange, head: answer.head, body: shaped.clientBody, extraHeaders: HTTPHeaders(),
-                        streamContext: context)
+                finish(status: head.status) {
+                    host.relayWhole(exchange, head: head, body: shaped.clientBody, extraHeaders: HTTPHeaders(), streamContext: context)
                 }
             }
         }

@@ -202,6 +202,24 @@ public final class ProxyResponder: HTTPResponder {
         cache.metrics.observe(MetricSeries(.upstreamRequestDuration), Double(nanos) / 1e9)
     }
 
+    /// How a prediction-route request sent upstream ended.
+    enum PredictionOutcome {
+        /// Upstream answered; the body is read and shaped (`aborted` → `canceled`).
+        case answered(HTTPResponseHead, PredictionAnswer)
+        /// Upstream could not be reached or broke off: answer with this problem.
+        case failed(ProblemDetails)
+    }
+
+    /// Sends a create, get or cancel upstream and hands back the shaped answer.
+    func forwardPrediction(_ request: UpstreamRequest, completion: @escaping (PredictionOutcome) -> Void) {
+        callUpstream(request) { outcome in
+            switch outcome {
+            case .failure(let error): completion(.failed(GatewayProblem.problem(for: error)))
+            case .success(let answer): completion(.answered(answer.head, PredictionAnswer(body: answer.body)))
+            }
+        }
+    }
+
     /// Sends `request` upstream and hands over the whole answer; latency and failures are
     /// counted here so every flow reports them the same way.
     func callUpstream(_ request: UpstreamRequest, completion: @escaping BufferedUpstreamCall.Completion) {
