@@ -227,3 +227,35 @@ import Testing
         #expect(d.events == ["finish"])
     }
 }
+
+/// Tearing the client down while work is in flight.
+@Suite struct UpstreamTeardownTests {
+    @Test func droppingTheClientWithoutShutdownLetsGoOfEverything() throws {
+        let peerClosed = Signal()
+        let server = try ScriptedHTTPServer { r, c in
+            if r.target == "/pooled" {
+                c.writeHead(status: 200, [("Content-Length", "0")])
+                return .keepOpen
+            }
+            c.writeHead(status: 200, [("Content-Length", "100")])
+            if c.waitForPeerClose(timeout: .seconds(15)) { peerClosed.fire() }
+            return .close
+        }
+        let harness = try LoopHarness()
+        // One transfer in flight and one idle pooled connection when the client goes away.
+        let d = RecordingDelegate()
+        let headSeen = Signal()
+        d.onHead = { _, _ in headSeen.fire() }
+        harness.onLoop { _ = harness.client.start(UpstreamRequest(method: .get, url: server.baseURL + "/slow"), delegate: d) }
+        #expect(headSeen.wait(seconds: 15))
+        let pooled = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/pooled"))
+        #expect(pooled.error == nil)
+        harness.onLoop { harness.dropClient() }
+        #expect(peerClosed.wait(seconds: 15), "in-flight connection not closed")
+        #expect(server.waitForEndedConnections(2), "pooled connection not closed")
+        #expect(server.acceptCount == 2)
+        #expect(d.finishCount == 0)  // documented: a dropped client tells no delegate
+        #expect(harness.onLoop { harness.loop.timerCount } == 0)
+        harness.group.stopAndJoin()
+    }
+}

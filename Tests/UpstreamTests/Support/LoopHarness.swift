@@ -58,6 +58,9 @@ final class LoopHarness: @unchecked Sendable {
         return delegate
     }
 
+    /// Releases the client without `shutdown` (call on the loop).
+    func dropClient() { client = nil }
+
     /// Shuts the client down, lets its deferred work run, and stops the loop thread.
     func close() {
         onLoop { self.client.shutdown() }

@@ -46,17 +46,21 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         var requests: [Request] = []
         var open: [Int32] = []
         var stopped = false
+        var finished = 0
     }
     private let log = Mutex(Log())
+    private let connectionEnded = NSCondition()
 
-    init(script: @escaping Script) throws {
+    /// Listens on 127.0.0.1, or on every local address when `allInterfaces` (for requests to the
+    /// machine's own host name, which may resolve to a non-loopback address).
+    init(allInterfaces: Bool = false, script: @escaping Script) throws {
         self.script = script
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var on: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = allInterfaces ? INADDR_ANY : inet_addr("127.0.0.1")
         addr.sin_port = 0
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -136,6 +140,21 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         }
         log.withLock { $0.open.removeAll { $0 == connection.fd } }
         connection.close()
+        connectionEnded.lock()
+        log.withLock { $0.finished += 1 }
+        connectionEnded.broadcast()
+        connectionEnded.unlock()
+    }
+
+    /// Waits until `count` connections have ended (peer closed or script closed). False on timeout.
+    func waitForEndedConnections(_ count: Int, seconds: Double = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        connectionEnded.lock()
+        defer { connectionEnded.unlock() }
+        while log.withLock({ $0.finished }) < count {
+            if !connectionEnded.wait(until: deadline) { return log.withLock { $0.finished } >= count }
+        }
+        return true
     }
 }
 
