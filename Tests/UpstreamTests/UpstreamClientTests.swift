@@ -102,11 +102,7 @@ import Testing
 
     @Test(arguments: [nil, 5 * 3000] as [Int?])
     func streamedBodyFedAcrossLoopTicks(declaredLength: Int?) throws {
-        let server = try ScriptedHTTPServer { r, c in
-            c.writeHead(status: 200, [("Content-Length", "\(r.body.count)")])
-            c.write(r.body)
-            return .keepOpen
-        }
+        let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.echoBody)
         let harness = try LoopHarness()
         defer { harness.close() }
         let pieces = (0..<5).map { i in [UInt8](repeating: UInt8(ascii: "a") + UInt8(i), count: 3000) }
@@ -117,18 +113,7 @@ import Testing
             delegate: d
         ) { t in
             transfer.value = t
-            // One piece per loop tick, then the end, each from a timer so curl runs in between.
-            func feed(_ i: Int) {
-                harness.loop.schedule(after: .milliseconds(2)) {
-                    if i < pieces.count {
-                        t.appendBody(pieces[i])
-                        feed(i + 1)
-                    } else {
-                        t.endBody()
-                    }
-                }
-            }
-            feed(0)
+            t.feedAcrossTicks(pieces, on: harness.loop)
         }
         #expect(d.error == nil)
         let seen = try #require(server.requests.first)
@@ -244,5 +229,28 @@ import Testing
         #expect(d.head?.status == 200)
         #expect(d.head?.headers["x-final"] == "yes")
         #expect(d.head?.headers["link"] == nil)
+    }
+}
+
+/// Bodies are relayed byte for byte: curl neither asks for nor undoes a content coding.
+@Suite struct UpstreamContentCodingTests {
+    @Test func encodedBodyIsRelayedUntouchedAndTheClientsAcceptEncodingForwarded() throws {
+        // Not valid gzip on purpose: anything that tried to decode it would fail or change it.
+        let encoded: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Encoding", "gzip"), ("Content-Length", "\(encoded.count)")])
+            c.write(encoded)
+            return .keepOpen
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let forwarded = harness.perform(
+            UpstreamRequest(method: .get, url: server.baseURL + "/", headers: ["Accept-Encoding": "gzip, br"]))
+        let plain = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
+        #expect(forwarded.error == nil && plain.error == nil)
+        #expect(forwarded.body == encoded)
+        #expect(plain.body == encoded)
+        #expect(forwarded.head?.headers[.contentEncoding] == "gzip")
+        #expect(server.requests.map { $0.header("Accept-Encoding") } == ["gzip, br", nil])
     }
 }

@@ -71,11 +71,7 @@ import Testing
     }
 
     @Test func streamedRequestBodyOverHTTP2() throws {
-        let f = try Fixture { r, c in
-            c.writeHead(status: 200, [("Content-Length", "\(r.body.count)")])
-            c.write(r.body)
-            return .keepOpen
-        }
+        let f = try Fixture(echo: ScriptedHTTPServer.echoBody)
         let pieces = (0..<6).map { UpstreamStreamingTests.noise(count: 40_000, seed: UInt64($0 + 1)) }
         let transfer = ResultBox<UpstreamTransfer>()
         let d = f.harness.perform(
@@ -84,17 +80,7 @@ import Testing
                 body: .streamed(length: nil))
         ) { t in
             transfer.value = t
-            func feed(_ i: Int) {
-                f.harness.loop.schedule(after: .milliseconds(2)) {
-                    if i < pieces.count {
-                        t.appendBody(pieces[i])
-                        feed(i + 1)
-                    } else {
-                        t.endBody()
-                    }
-                }
-            }
-            feed(0)
+            t.feedAcrossTicks(pieces, on: f.harness.loop)
         }
         #expect(d.error == nil, "\(String(describing: d.error)) nginx: \(f.nginx.process.text)")
         #expect(f.harness.onLoop { transfer.value?.responseHTTPVersion } == "2")

@@ -55,26 +55,6 @@ enum TLSFixtures {
         else { return nil }
         return Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
-
-    /// A listening TCP socket on 127.0.0.1 and a kernel-chosen port.
-    static func listener() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0, listen(fd, 128) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
-    }
 }
 
 /// nginx serving HTTP/2 over TLS on a socket the test bound itself (handed over as fd 3 with
@@ -87,7 +67,7 @@ final class NginxFixture: @unchecked Sendable {
 
     init(directory: String, cert: String, key: String, echoPort: Int) throws {
         let nginx = try TLSFixtures.tool("nginx")
-        let (fd, port) = try TLSFixtures.listener()
+        let (fd, port) = try TestSockets.bind(listening: true)
         defer { close(fd) }
         self.port = port
         root = directory + "/www"
