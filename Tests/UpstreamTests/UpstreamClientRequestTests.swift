@@ -17,9 +17,11 @@ import Testing
         headers.add("Accept", "application/json")
         headers.add("content-type", "application/json")
         let given = try #require(UpstreamClient.headerLines(headers, hasBody: true))
-        #expect(given == [
-            "Authorization: Bearer x", "X-Empty;", "Accept: application/json", "content-type: application/json", "Expect:",
-        ])
+        #expect(
+            given == [
+                "Authorization: Bearer x", "X-Empty;", "Accept: application/json", "content-type: application/json",
+                "Expect:",
+            ])
         #expect(UpstreamClient.headerLines(["X-A": "b"], hasBody: false) == ["X-A: b", "Expect:", "Accept:"])
     }
 
@@ -31,11 +33,14 @@ import Testing
 
     @Test func bodylessWritesStillSendAZeroLength() {
         for method: HTTPMethod in [.post, .put, .patch, .query] {
-            let buffer = UpstreamClient.bodyBuffer(for: UpstreamRequest(method: method, url: "http://x/"), retainLimit: 10)
+            let buffer = UpstreamClient.bodyBuffer(
+                for: UpstreamRequest(method: method, url: "http://x/"), retainLimit: 10)
             #expect(buffer?.declaredLength == 0)
         }
         for method: HTTPMethod in [.get, .delete, .options, "PURGE"] {
-            #expect(UpstreamClient.bodyBuffer(for: UpstreamRequest(method: method, url: "http://x/"), retainLimit: 10) == nil)
+            #expect(
+                UpstreamClient.bodyBuffer(for: UpstreamRequest(method: method, url: "http://x/"), retainLimit: 10)
+                    == nil)
         }
     }
 }

@@ -9,10 +9,12 @@ import Testing
 @Suite struct UpstreamClientTests {
     @Test func getRelaysHeadersInOrderAndCaseAndSendsNothingExtra() throws {
         let server = try ScriptedHTTPServer { _, c in
-            c.writeHead(status: 200, [
-                ("X-Zeta", "1"), ("content-type", "text/plain"), ("X-Alpha", "2"), ("Set-Cookie", "a=1"),
-                ("Set-Cookie", "b=2"), ("Content-Length", "5"),
-            ])
+            c.writeHead(
+                status: 200,
+                [
+                    ("X-Zeta", "1"), ("content-type", "text/plain"), ("X-Alpha", "2"), ("Set-Cookie", "a=1"),
+                    ("Set-Cookie", "b=2"), ("Content-Length", "5"),
+                ])
             c.write("hello")
             return .keepOpen
         }
@@ -21,16 +23,18 @@ import Testing
         var headers = HTTPHeaders()
         headers.add("X-Request-ID", "abc")
         headers.add("authorization", "Bearer test")
-        let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/v1/models?cursor=x%20y", headers: headers))
+        let d = harness.perform(
+            UpstreamRequest(method: .get, url: server.baseURL + "/v1/models?cursor=x%20y", headers: headers))
 
         #expect(d.error == nil)
         #expect(d.events == ["head", "body", "finish"])
         #expect(d.head?.status == 200)
         let fields = d.head.map { Array($0.headers).map { "\($0.name): \($0.value)" } } ?? []
-        #expect(fields == [
-            "X-Zeta: 1", "content-type: text/plain", "X-Alpha: 2", "Set-Cookie: a=1", "Set-Cookie: b=2",
-            "Content-Length: 5",
-        ])
+        #expect(
+            fields == [
+                "X-Zeta: 1", "content-type: text/plain", "X-Alpha: 2", "Set-Cookie: a=1", "Set-Cookie: b=2",
+                "Content-Length: 5",
+            ])
         #expect(d.bodyText == "hello")
 
         let seen = try #require(server.requests.first)
@@ -171,7 +175,8 @@ import Testing
         let harness = try LoopHarness()
         defer { harness.close() }
         let delete = harness.perform(UpstreamRequest(method: .delete, url: server.baseURL + "/v1/x"))
-        let put = harness.perform(UpstreamRequest(method: .put, url: server.baseURL + "/v1/y", body: .bytes([1, 2, 3])))
+        let put = harness.perform(
+            UpstreamRequest(method: .put, url: server.baseURL + "/v1/y", body: .bytes([1, 2, 3])))
         let patch = harness.perform(UpstreamRequest(method: .patch, url: server.baseURL + "/v1/z", body: .bytes([4])))
         #expect(delete.error == nil && put.error == nil && patch.error == nil)
         let seen = server.requests

@@ -102,7 +102,9 @@ import Testing
         let started = Signal()
         harness.onLoop {
             _ = harness.client.start(
-                UpstreamRequest(method: .get, url: server.baseURL + "/v1/predictions/x/stream", headers: ["Accept": "text/event-stream"]),
+                UpstreamRequest(
+                    method: .get, url: server.baseURL + "/v1/predictions/x/stream",
+                    headers: ["Accept": "text/event-stream"]),
                 delegate: d)
             started.fire()
         }

@@ -23,9 +23,12 @@ import Testing
     }
 
     @Test func errorMessageCarriesCurlsSummaryAndDetail() {
-        let e = UpstreamError(curlCode: CURLE_COULDNT_CONNECT, afterHead: false, detail: "Failed to connect to h port 1")
+        let e = UpstreamError(
+            curlCode: CURLE_COULDNT_CONNECT, afterHead: false, detail: "Failed to connect to h port 1")
         #expect(e.kind == .connect)
         #expect(e.message == "Couldn't connect to server: Failed to connect to h port 1")
-        #expect(UpstreamError(curlCode: CURLE_PARTIAL_FILE, afterHead: true, detail: "").message == "Transferred a partial file")
+        #expect(
+            UpstreamError(curlCode: CURLE_PARTIAL_FILE, afterHead: true, detail: "").message
+                == "Transferred a partial file")
     }
 }

@@ -18,7 +18,9 @@ final class ChildProcess: @unchecked Sendable {
     private var exited = false
 
     /// Starts `path` with `arguments`. `passing` becomes the child's fd 3 when given.
-    init(_ path: String, _ arguments: [String], environment extra: [String: String] = [:], passing fd: Int32? = nil) throws {
+    init(_ path: String, _ arguments: [String], environment extra: [String: String] = [:], passing fd: Int32? = nil)
+        throws
+    {
         var pipeFDs: [Int32] = [0, 0]
         // pipe2 needs _GNU_SOURCE; set close-on-exec right away instead (a concurrent spawn
         // could still inherit the ends for a moment, which only delays seeing end of output).

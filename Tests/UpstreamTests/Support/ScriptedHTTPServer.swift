@@ -118,7 +118,10 @@ final class ScriptedHTTPServer: @unchecked Sendable {
             for line in lines.dropFirst() where !line.isEmpty {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 headers.append(
-                    (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                    (
+                        String(line[..<colon]),
+                        String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                    ))
             }
             let request = Request(
                 method: String(parts[0]), target: parts.count > 1 ? String(parts[1]) : "", headers: headers, body: body,

@@ -8,7 +8,9 @@ import Testing
 enum TLSFixtures {
     struct MissingTool: Error, CustomStringConvertible {
         let name: String
-        var description: String { "\(name) is not installed; the TLS/HTTP2 upstream tests need it (apt-get install \(name))" }
+        var description: String {
+            "\(name) is not installed; the TLS/HTTP2 upstream tests need it (apt-get install \(name))"
+        }
     }
 
     /// A fresh temporary directory.
@@ -30,18 +32,21 @@ enum TLSFixtures {
         let openssl = try tool("openssl")
         let cert = directory + "/cert.pem"
         let key = directory + "/key.pem"
-        try ChildProcess.run(openssl, [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
-            "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=\(names)",
-        ])
+        try ChildProcess.run(
+            openssl,
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+                "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=\(names)",
+            ])
         return (cert, key)
     }
 
     /// `openssl s_server -www` on 127.0.0.1 and a kernel-chosen port (it prints which).
     static func startOpenSSLServer(cert: String, key: String) throws -> (process: ChildProcess, port: Int) {
         let openssl = try tool("openssl")
-        let server = try ChildProcess(openssl, ["s_server", "-accept", "127.0.0.1:0", "-www", "-cert", cert, "-key", key])
+        let server = try ChildProcess(
+            openssl, ["s_server", "-accept", "127.0.0.1:0", "-www", "-cert", cert, "-key", key])
         guard server.waitForOutput(containing: "ACCEPT"), let port = acceptPort(server.text) else {
             server.stop()
             throw ChildProcess.SpawnError(description: "s_server did not start: \(server.text)")
@@ -83,7 +88,8 @@ final class NginxFixture: @unchecked Sendable {
             http {
                 access_log off;
                 client_body_temp_path \(directory)/body; proxy_temp_path \(directory)/proxy;
-                fastcgi_temp_path \(directory)/fcgi; uwsgi_temp_path \(directory)/uwsgi; scgi_temp_path \(directory)/scgi;
+                fastcgi_temp_path \(directory)/fcgi; uwsgi_temp_path \(directory)/uwsgi;
+                scgi_temp_path \(directory)/scgi;
                 server {
                     listen 127.0.0.1:\(port) ssl http2;
                     ssl_certificate \(cert);
