@@ -81,7 +81,8 @@ extension UpstreamClient {
         var running: Int32 = 0
         let rc = withCurl { curl_multi_socket_action(multi, fd, mask, &running) }
         if rc != CURLM_OK {
-            logger.error("curl_multi_socket_action failed", ["error": .string(String(cString: curl_multi_strerror(rc)))])
+            logger.error(
+                "curl_multi_socket_action failed", ["error": .string(String(cString: curl_multi_strerror(rc)))])
         }
         drainCompletions()
     }

@@ -16,6 +16,9 @@ import Logging
 /// curl call is made from inside a curl callback (`curlDepth` guards it); work requested there is
 /// deferred to the end of the tick, and easy handles are only removed and recycled outside them.
 ///
+/// Drop the client on its loop, after `shutdown()`, and never from inside one of its delegates'
+/// callbacks. Dropped without `shutdown()`, it lets go of curl without telling any delegate.
+///
 /// Invariants: every running transfer is in `transfers` (which keeps it alive for the unretained
 /// pointers curl holds); `watches` maps each socket curl asked to watch to its loop registration.
 public final class UpstreamClient {

@@ -11,7 +11,10 @@ import HTTPTypes
 /// failure) no head or body callback follows; `didFinishWith` arrives at the end of the tick,
 /// never from inside `cancel()` itself.
 ///
-/// Timing (`startedAt`, `headReceivedAt`, `finishedAt`) is in `EventLoop.now` nanoseconds.
+/// The head is upstream's as sent, framing fields included (`Transfer-Encoding`,
+/// `Content-Length`), while body bytes arrive de-chunked and never decompressed: the caller
+/// decides the framing toward its client. Timing (`startedAt`, `headReceivedAt`, `finishedAt`)
+/// is in `EventLoop.now` nanoseconds.
 ///
 /// Threading: bound to its client's loop; every member must be used on that thread. The
 /// transfer keeps its delegate alive until it has delivered `didFinishWith`.

@@ -9,10 +9,12 @@ import Testing
 @Suite struct UpstreamClientTests {
     @Test func getRelaysHeadersInOrderAndCaseAndSendsNothingExtra() throws {
         let server = try ScriptedHTTPServer { _, c in
-            c.writeHead(status: 200, [
-                ("X-Zeta", "1"), ("content-type", "text/plain"), ("X-Alpha", "2"), ("Set-Cookie", "a=1"),
-                ("Set-Cookie", "b=2"), ("Content-Length", "5"),
-            ])
+            c.writeHead(
+                status: 200,
+                [
+                    ("X-Zeta", "1"), ("content-type", "text/plain"), ("X-Alpha", "2"), ("Set-Cookie", "a=1"),
+                    ("Set-Cookie", "b=2"), ("Content-Length", "5"),
+                ])
             c.write("hello")
             return .keepOpen
         }
@@ -21,16 +23,18 @@ import Testing
         var headers = HTTPHeaders()
         headers.add("X-Request-ID", "abc")
         headers.add("authorization", "Bearer test")
-        let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/v1/models?cursor=x%20y", headers: headers))
+        let d = harness.perform(
+            UpstreamRequest(method: .get, url: server.baseURL + "/v1/models?cursor=x%20y", headers: headers))
 
         #expect(d.error == nil)
         #expect(d.events == ["head", "body", "finish"])
         #expect(d.head?.status == 200)
         let fields = d.head.map { Array($0.headers).map { "\($0.name): \($0.value)" } } ?? []
-        #expect(fields == [
-            "X-Zeta: 1", "content-type: text/plain", "X-Alpha: 2", "Set-Cookie: a=1", "Set-Cookie: b=2",
-            "Content-Length: 5",
-        ])
+        #expect(
+            fields == [
+                "X-Zeta: 1", "content-type: text/plain", "X-Alpha: 2", "Set-Cookie: a=1", "Set-Cookie: b=2",
+                "Content-Length: 5",
+            ])
         #expect(d.bodyText == "hello")
 
         let seen = try #require(server.requests.first)
@@ -102,11 +106,7 @@ import Testing
 
     @Test(arguments: [nil, 5 * 3000] as [Int?])
     func streamedBodyFedAcrossLoopTicks(declaredLength: Int?) throws {
-        let server = try ScriptedHTTPServer { r, c in
-            c.writeHead(status: 200, [("Content-Length", "\(r.body.count)")])
-            c.write(r.body)
-            return .keepOpen
-        }
+        let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.echoBody)
         let harness = try LoopHarness()
         defer { harness.close() }
         let pieces = (0..<5).map { i in [UInt8](repeating: UInt8(ascii: "a") + UInt8(i), count: 3000) }
@@ -117,18 +117,7 @@ import Testing
             delegate: d
         ) { t in
             transfer.value = t
-            // One piece per loop tick, then the end, each from a timer so curl runs in between.
-            func feed(_ i: Int) {
-                harness.loop.schedule(after: .milliseconds(2)) {
-                    if i < pieces.count {
-                        t.appendBody(pieces[i])
-                        feed(i + 1)
-                    } else {
-                        t.endBody()
-                    }
-                }
-            }
-            feed(0)
+            t.feedAcrossTicks(pieces, on: harness.loop)
         }
         #expect(d.error == nil)
         let seen = try #require(server.requests.first)
@@ -186,7 +175,8 @@ import Testing
         let harness = try LoopHarness()
         defer { harness.close() }
         let delete = harness.perform(UpstreamRequest(method: .delete, url: server.baseURL + "/v1/x"))
-        let put = harness.perform(UpstreamRequest(method: .put, url: server.baseURL + "/v1/y", body: .bytes([1, 2, 3])))
+        let put = harness.perform(
+            UpstreamRequest(method: .put, url: server.baseURL + "/v1/y", body: .bytes([1, 2, 3])))
         let patch = harness.perform(UpstreamRequest(method: .patch, url: server.baseURL + "/v1/z", body: .bytes([4])))
         #expect(delete.error == nil && put.error == nil && patch.error == nil)
         let seen = server.requests
@@ -244,5 +234,28 @@ import Testing
         #expect(d.head?.status == 200)
         #expect(d.head?.headers["x-final"] == "yes")
         #expect(d.head?.headers["link"] == nil)
+    }
+}
+
+/// Bodies are relayed byte for byte: curl neither asks for nor undoes a content coding.
+@Suite struct UpstreamContentCodingTests {
+    @Test func encodedBodyIsRelayedUntouchedAndTheClientsAcceptEncodingForwarded() throws {
+        // Not valid gzip on purpose: anything that tried to decode it would fail or change it.
+        let encoded: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]
+        let server = try ScriptedHTTPServer { _, c in
+            c.writeHead(status: 200, [("Content-Encoding", "gzip"), ("Content-Length", "\(encoded.count)")])
+            c.write(encoded)
+            return .keepOpen
+        }
+        let harness = try LoopHarness()
+        defer { harness.close() }
+        let forwarded = harness.perform(
+            UpstreamRequest(method: .get, url: server.baseURL + "/", headers: ["Accept-Encoding": "gzip, br"]))
+        let plain = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
+        #expect(forwarded.error == nil && plain.error == nil)
+        #expect(forwarded.body == encoded)
+        #expect(plain.body == encoded)
+        #expect(forwarded.head?.headers[.contentEncoding] == "gzip")
+        #expect(server.requests.map { $0.header("Accept-Encoding") } == ["gzip, br", nil])
     }
 }

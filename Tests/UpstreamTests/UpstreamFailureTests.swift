@@ -10,19 +10,8 @@ import Testing
 @Suite struct UpstreamFailureTests {
     @Test func refusedConnectionIsAConnectError() throws {
         // A bound socket that does not listen: the port stays ours and connects are refused.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (fd, port) = try TestSockets.bind(listening: false)
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        let port = UInt16(bigEndian: addr.sin_port)
         let harness = try LoopHarness()
         defer { harness.close() }
         let d = harness.perform(UpstreamRequest(method: .get, url: "http://127.0.0.1:\(port)/"))
@@ -154,10 +143,7 @@ import Testing
         defer { release.fire() }
         let harness = try LoopHarness()
         let d = RecordingDelegate()
-        let headSeen = Signal()
-        d.onHead = { _, _ in headSeen.fire() }
-        harness.onLoop { _ = harness.client.start(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d) }
-        #expect(headSeen.wait(seconds: 15))
+        #expect(harness.startAndWaitForHead(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d))
         let late = RecordingDelegate()
         harness.onLoop {
             harness.client.shutdown()
@@ -225,5 +211,34 @@ import Testing
             UpstreamRequest(method: .get, url: "http://127.0.0.1:9/", headers: ["X-Evil": "a\r\nHost: other"]))
         #expect(d.error?.kind == .other)
         #expect(d.events == ["finish"])
+    }
+}
+
+/// Tearing the client down while work is in flight.
+@Suite struct UpstreamTeardownTests {
+    @Test func droppingTheClientWithoutShutdownLetsGoOfEverything() throws {
+        let peerClosed = Signal()
+        let server = try ScriptedHTTPServer { r, c in
+            if r.target == "/pooled" {
+                c.writeHead(status: 200, [("Content-Length", "0")])
+                return .keepOpen
+            }
+            c.writeHead(status: 200, [("Content-Length", "100")])
+            if c.waitForPeerClose(timeout: .seconds(15)) { peerClosed.fire() }
+            return .close
+        }
+        let harness = try LoopHarness()
+        // One transfer in flight and one idle pooled connection when the client goes away.
+        let d = RecordingDelegate()
+        #expect(harness.startAndWaitForHead(UpstreamRequest(method: .get, url: server.baseURL + "/slow"), delegate: d))
+        let pooled = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/pooled"))
+        #expect(pooled.error == nil)
+        harness.onLoop { harness.dropClient() }
+        #expect(peerClosed.wait(seconds: 15), "in-flight connection not closed")
+        #expect(server.waitForEndedConnections(2), "pooled connection not closed")
+        #expect(server.acceptCount == 2)
+        #expect(d.finishCount == 0)  // documented: a dropped client tells no delegate
+        #expect(harness.onLoop { harness.loop.timerCount } == 0)
+        harness.group.stopAndJoin()
     }
 }

@@ -32,8 +32,7 @@ import Testing
                 }
                 c.writeChunk([])
             } else {
-                c.writeHead(status: 200, [("Content-Length", "\(payload.count)")])
-                c.write(payload)
+                c.respond(payload)
             }
             return .keepOpen
         }
@@ -61,8 +60,7 @@ import Testing
     @Test func resumeCalledInsideTheRefusingCallbackStillResumes() throws {
         let payload = Self.noise(count: 1 << 20, seed: 7)
         let server = try ScriptedHTTPServer { _, c in
-            c.writeHead(status: 200, [("Content-Length", "\(payload.count)")])
-            c.write(payload)
+            c.respond(payload)
             return .keepOpen
         }
         let harness = try LoopHarness()
@@ -104,7 +102,9 @@ import Testing
         let started = Signal()
         harness.onLoop {
             _ = harness.client.start(
-                UpstreamRequest(method: .get, url: server.baseURL + "/v1/predictions/x/stream", headers: ["Accept": "text/event-stream"]),
+                UpstreamRequest(
+                    method: .get, url: server.baseURL + "/v1/predictions/x/stream",
+                    headers: ["Accept": "text/event-stream"]),
                 delegate: d)
             started.fire()
         }
@@ -122,11 +122,7 @@ import Testing
         var configuration = UpstreamClientConfiguration()
         configuration.bodyHighWater = 64 * 1024
         let payload = Self.noise(count: 2 << 20, seed: 3)
-        let server = try ScriptedHTTPServer { r, c in
-            c.writeHead(status: 200, [("Content-Length", "\(r.body.count)")])
-            c.write(r.body)
-            return .keepOpen
-        }
+        let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.echoBody)
         let harness = try LoopHarness(configuration: configuration)
         defer { harness.close() }
         let d = RecordingDelegate()

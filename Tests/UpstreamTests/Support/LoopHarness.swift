@@ -58,6 +58,17 @@ final class LoopHarness: @unchecked Sendable {
         return delegate
     }
 
+    /// Starts `request` and waits until its head arrived (false on timeout); the transfer runs on.
+    func startAndWaitForHead(_ request: UpstreamRequest, delegate: RecordingDelegate) -> Bool {
+        let headSeen = Signal()
+        delegate.onHead = { _, _ in headSeen.fire() }
+        onLoop { _ = self.client.start(request, delegate: delegate) }
+        return headSeen.wait(seconds: 15)
+    }
+
+    /// Releases the client without `shutdown` (call on the loop).
+    func dropClient() { client = nil }
+
     /// Shuts the client down, lets its deferred work run, and stops the loop thread.
     func close() {
         onLoop { self.client.shutdown() }

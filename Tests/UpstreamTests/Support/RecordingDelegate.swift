@@ -53,3 +53,15 @@ final class RecordingDelegate: UpstreamTransferDelegate, @unchecked Sendable {
 
     var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
+
+extension UpstreamTransfer {
+    /// Pushes `pieces` one per loop iteration (each from a timer, so curl runs in between), then
+    /// ends the body. Call on the loop.
+    func feedAcrossTicks(_ pieces: [[UInt8]], on loop: EventLoop, from index: Int = 0) {
+        loop.schedule(after: .milliseconds(2)) { [self] in
+            guard index < pieces.count else { return endBody() }
+            appendBody(pieces[index])
+            feedAcrossTicks(pieces, on: loop, from: index + 1)
+        }
+    }
+}

@@ -38,6 +38,12 @@ final class ScriptedHTTPServer: @unchecked Sendable {
 
     typealias Script = @Sendable (Request, Connection) -> After
 
+    /// Answers every request with 200 and the request's own body.
+    static let echoBody: Script = { r, c in
+        c.respond(r.body)
+        return .keepOpen
+    }
+
     let port: Int
     private let listener: Int32
     private let script: Script
@@ -46,32 +52,18 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         var requests: [Request] = []
         var open: [Int32] = []
         var stopped = false
+        var finished = 0
     }
     private let log = Mutex(Log())
+    private let connectionEnded = NSCondition()
 
-    init(script: @escaping Script) throws {
+    /// Listens on 127.0.0.1, or on every local address when `allInterfaces` (for requests to the
+    /// machine's own host name, which may resolve to a non-loopback address).
+    init(allInterfaces: Bool = false, script: @escaping Script) throws {
         self.script = script
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var on: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0, listen(fd, 64) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var bound = sockaddr_in()
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
+        let (fd, port) = try TestSockets.bind(listening: true, allInterfaces: allInterfaces)
         listener = fd
-        port = Int(UInt16(bigEndian: bound.sin_port))
+        self.port = port
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
@@ -126,7 +118,10 @@ final class ScriptedHTTPServer: @unchecked Sendable {
             for line in lines.dropFirst() where !line.isEmpty {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 headers.append(
-                    (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                    (
+                        String(line[..<colon]),
+                        String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                    ))
             }
             let request = Request(
                 method: String(parts[0]), target: parts.count > 1 ? String(parts[1]) : "", headers: headers, body: body,
@@ -136,6 +131,21 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         }
         log.withLock { $0.open.removeAll { $0 == connection.fd } }
         connection.close()
+        connectionEnded.lock()
+        log.withLock { $0.finished += 1 }
+        connectionEnded.broadcast()
+        connectionEnded.unlock()
+    }
+
+    /// Waits until `count` connections have ended (peer closed or script closed). False on timeout.
+    func waitForEndedConnections(_ count: Int, seconds: Double = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        connectionEnded.lock()
+        defer { connectionEnded.unlock() }
+        while log.withLock({ $0.finished }) < count {
+            if !connectionEnded.wait(until: deadline) { return log.withLock { $0.finished } >= count }
+        }
+        return true
     }
 }
 
@@ -163,6 +173,12 @@ final class Connection: @unchecked Sendable {
         var text = "HTTP/1.1 \(status) \(reason)\r\n"
         for (name, value) in fields { text += "\(name): \(value)\r\n" }
         write(text + "\r\n")
+    }
+
+    /// A complete response with a Content-Length body.
+    func respond(status: Int = 200, _ body: [UInt8], _ fields: [(String, String)] = []) {
+        writeHead(status: status, fields + [("Content-Length", "\(body.count)")])
+        write(body)
     }
 
     /// One chunk of a chunked body (an empty one ends the body).

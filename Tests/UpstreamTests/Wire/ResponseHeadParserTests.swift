@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ResponseHeadParserTests {
     /// Feeds `text` in pieces of `step` bytes and returns the outcomes that were not `.needMore`.
-    static func parse(_ text: String, step: Int) -> (outcomes: [ResponseHeadParser.Outcome], parser: ResponseHeadParser) {
+    static func parse(_ text: String, step: Int) -> (outcomes: [ResponseHeadParser.Outcome], parser: ResponseHeadParser)
+    {
         var parser = ResponseHeadParser()
         var outcomes: [ResponseHeadParser.Outcome] = []
         let bytes = Array(text.utf8)
