@@ -31,6 +31,9 @@ extension UpstreamClient {
         easy.set(CURLOPT_NOSIGNAL, 1)
         easy.set(CURLOPT_PROXY, "")
         easy.set(CURLOPT_FOLLOWLOCATION, 0)
+        // A proxy forwards the path as the client sent it: curl must not resolve `..` or `.`
+        // segments itself (RFC 3986 normalisation is the origin's business).
+        easy.set(CURLOPT_PATH_AS_IS, 1)
         easy.set(CURLOPT_HTTP_CONTENT_DECODING, 0)
         easy.set(CURLOPT_TCP_KEEPALIVE, 1)
         easy.set(CURLOPT_CONNECTTIMEOUT_MS, Int(clamping: configuration.connectTimeout.nanosecondsClamped / 1_000_000))
