@@ -89,5 +89,12 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
+        // Whole Reprise instances in-process against the fake and a real Redis, over real sockets.
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: [
+                "Proxy", "Config", "FakeReplicate", "TestSupport", "EventLoop", "Logging", "RedisStore", "RedisKeyspace",
+                "CryptoPrimitives",
+            ]),
     ]
 )

@@ -43,12 +43,14 @@ public final class RepriseApp: Sendable {
         let readiness = self.readiness
         let registry = responders
         let collector = MetricsCollector()
+        // Each loop's responder (and Redis connection) is made on the loop after `start`; until
+        // then `/readyz` must not read as ready.
+        for loop in group.loops { readiness.setProblem(Self.redisComponent(loop.index), "connecting") }
         server = HTTPServer(
             group: group, configuration: config.httpServerConfiguration, logger: logger,
             responderFactory: { loop in
                 let shard = MetricsShard()
-                let component = "redis.loop\(loop.index)"
-                readiness.setProblem(component, "connecting")
+                let component = Self.redisComponent(loop.index)
                 // The configuration was validated above, so this cannot throw.
                 let redis = try! RedisClient(loop: loop, configuration: redisConfiguration, logger: logger) { state in
                     switch state {
@@ -72,6 +74,9 @@ public final class RepriseApp: Sendable {
                 return responder
             })
     }
+
+    /// The `/readyz` component of one loop's Redis connection.
+    private static func redisComponent(_ loopIndex: Int) -> String { "redis.loop\(loopIndex)" }
 
     /// Starts the loops and listens on the configured address; returns the bound port.
     public func start() throws -> Int {

@@ -42,6 +42,10 @@ extension RepriseConfig {
         c.password = redis.url.password
         c.database = redis.url.database
         c.commandTimeout = redis.timeout
+        // The connection is declared dead after a silence longer than any one command may take;
+        // a `redis.timeout` past the client's default must move that bound along, or start-up
+        // fails validation on a config that `--check-config` accepted.
+        if c.unresponsiveTimeout <= c.commandTimeout { c.unresponsiveTimeout = c.commandTimeout * 2 }
         return c
     }
 

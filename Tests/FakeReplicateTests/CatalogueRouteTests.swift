@@ -1,3 +1,4 @@
+import CryptoPrimitives
 import FakeReplicate
 import Foundation
 import HTTPTypes
@@ -147,6 +148,31 @@ import Testing
         #expect(outside.status == 404)
         let wrongMethod = await h.send(.delete, "/v1/predictions")
         #expect(wrongMethod.status == 405)
+    }
+
+    @Test func echoDescribesTheRequestAndBlobIsDeterministic() async throws {
+        let h = try FakeHarness()
+        defer { h.shutdown() }
+        let body = Array("some body".utf8)
+        let echo = await h.send(.query, "/v1/fake/echo/x?a=1&b=", body: body, headers: [("X-Probe", "p")], token: nil)
+        #expect(echo.status == 200)
+        #expect(echo.json["method"] as? String == "QUERY")
+        #expect(echo.json["path"] as? String == "/v1/fake/echo/x")
+        #expect(echo.json["query"] as? String == "a=1&b=")
+        #expect((echo.json["headers"] as? [[String]])?.contains(["X-Probe", "p"]) == true)
+        #expect(echo.json["body_length"] as? Int == body.count)
+        #expect(echo.json["body_sha256"] as? String == Hex.encode(SHA256Hasher().digest(body)))
+        let noQuery = await h.send(.get, "/v1/fake/echo", token: nil)
+        #expect(noQuery.json["query"] is NSNull)
+        let blob = await h.send(.get, "/v1/fake/blob?bytes=1000", token: nil)
+        let again = await h.send(.get, "/v1/fake/blob?bytes=1000", token: nil)
+        #expect(blob.status == 200)
+        #expect(blob.header(.contentType) == "application/octet-stream")
+        #expect(blob.responseBody.count == 1000)
+        #expect(blob.responseBody == again.responseBody)
+        #expect(Set(blob.responseBody).count > 200)
+        let bad = await h.send(.get, "/v1/fake/blob", token: nil)
+        #expect(bad.status == 400)
     }
 
     @Test func fileUploadDescribesTheMultipartContentPart() async throws {

@@ -73,9 +73,11 @@ import Testing
     }
 
     @Test func llmOutputGrowsWhileProcessingAndCarriesTokenMetrics() async throws {
+        // Fake-clock steps far larger than any real delay between the requests, so that a slow
+        // test machine cannot move the prediction past the state being checked.
         let h = try FakeHarness {
-            $0.startDelay = .seconds(100)
-            $0.streamInterval = .seconds(10)
+            $0.startDelay = .seconds(10_000)
+            $0.streamInterval = .seconds(1000)
         }
         defer { h.shutdown() }
         let create = await h.send(
@@ -86,11 +88,11 @@ import Testing
         let id = try #require(create.json["id"] as? String)
         let stream = (create.json["urls"] as? [String: String])?["stream"]
         #expect(stream == "http://fake.test/v1/streams/\(id)")
-        h.fake.advanceClock(by: .seconds(125))
+        h.fake.advanceClock(by: .seconds(12_500))
         let partial = await h.get(id)
         #expect(partial["status"] as? String == "processing")
         #expect(partial["output"] as? [String] == ["Echo:", " one"])
-        h.fake.advanceClock(by: .seconds(100))
+        h.fake.advanceClock(by: .seconds(10_000))
         let done = await h.get(id)
         #expect(done["status"] as? String == "succeeded")
         #expect(done["output"] as? [String] == ["Echo:", " one", " two", " three"])

@@ -23,6 +23,8 @@ import Testing
             (.get, "/v1/collections/s", .getCollection(slug: "s")),
             (.get, "/v1/webhooks/default/secret", .webhookSecret), (.post, "/v1/files", .uploadFile),
             (.get, "/v1/fake/bench", .bench), (.post, "/_fake/reset", .controlReset),
+            (.query, "/v1/fake/echo", .echo), (.delete, "/v1/fake/echo/a/b", .echo), (.get, "/v1/fake/blob", .blob),
+            (.post, "/v1/fake/blob", .methodNotAllowed), (.get, "/v1/fake/blob/x", .notFound),
             (.get, "/_fake/counters", .controlCounters), (.post, "/_fake/faults", .controlFaults),
             (.post, "/_fake/advance", .controlAdvance), (.get, "/_fake/delivery/a/b.png", .delivery),
             (.get, "/v1/predictions/abc/cancel", .methodNotAllowed), (.put, "/v1/models", .methodNotAllowed),

@@ -90,13 +90,14 @@ import Testing
     @Test func canceledPredictionEndsWithCanceledReason() async throws {
         let h = try FakeHarness {
             $0.startDelay = .zero
-            $0.streamInterval = .seconds(10)
+            // Far longer than any real delay between the steps below (see the LLM route test).
+            $0.streamInterval = .seconds(1000)
         }
         defer { h.shutdown() }
         let path = try await Self.streamPath(h)
         let id = String(path.split(separator: "/").last!)
         let ex = await h.start(.get, path)
-        h.fake.advanceClock(by: .seconds(15))
+        h.fake.advanceClock(by: .seconds(1500))
         _ = await h.send(.post, "/v1/predictions/\(id)/cancel")
         #expect(await ex.waitUntilDone())
         #expect(

@@ -12,7 +12,8 @@ import HTTPTypes
 /// needed), `GET /models` (paginated), `QUERY /models` (text search), `GET /models/{o}/{n}`,
 /// `GET /models/{o}/{n}/versions[/{id}]`, `GET /account`, `GET /hardware`,
 /// `GET /collections[/{slug}]`, `GET /webhooks/default/secret`, `POST /files`, and
-/// `GET /fake/bench` (benchmarks, no token). Control routes, no token, not counted:
+/// `GET /fake/bench` (benchmarks, no token), and for proxy tests `ANY /fake/echo[/…]` and
+/// `GET /fake/blob?bytes=N` (no token; see `FakeRequest+Echo`). Control routes, no token, not counted:
 /// `POST /_fake/reset`, `GET /_fake/counters`, `POST|DELETE /_fake/faults`,
 /// `POST /_fake/advance?ms=N`, and `GET /_fake/delivery/…` (output files as a tiny PNG).
 ///

@@ -17,7 +17,7 @@ final class FakeRequest: HTTPExchangeDelegate {
     private let fault: FaultSpec?
     private let faultError: FaultSpecError?
     private(set) var body: [UInt8] = []
-    private var bodyTooLarge = false
+    private(set) var bodyTooLarge = false
     /// The pending timer (fault delay or `Prefer: wait` re-check).
     var timer: TimerHandle?
     private var keepAlive: FakeRequest?
@@ -144,6 +144,10 @@ final class FakeRequest: HTTPExchangeDelegate {
             exchange = nil
             keepAlive = nil
             session.start()
+        case .echo:
+            echo()
+        case .blob:
+            blob()
         case .delivery:
             fake.counters.increment(.delivery)
             var h = HTTPHeaders()

@@ -4,6 +4,10 @@ import HTTPTypes
 /// substrings of the request target). Value type.
 enum FakeRoute: Equatable {
     case bench
+    /// Test-only: `ANY /v1/fake/echo[/…]` describes the request it received.
+    case echo
+    /// Test-only: `GET /v1/fake/blob?bytes=N` answers N deterministic bytes.
+    case blob
     case createPrediction
     case createModelPrediction(owner: Substring, name: Substring)
     case createDeploymentPrediction(owner: Substring, name: Substring)
@@ -34,11 +38,12 @@ enum FakeRoute: Equatable {
     /// Outside `/v1` and `/_fake`: 404 without asking for a token.
     case outsideAPI
 
-    /// Routes that need no token: control routes, the stream URL (JS sends none) and files on
-    /// the delivery host.
+    /// Routes that need no token: control routes, the stream URL (JS sends none), files on
+    /// the delivery host, and the test-only echo and blob routes.
     var isPublic: Bool {
         switch self {
-        case .stream, .controlReset, .controlCounters, .controlFaults, .controlAdvance, .delivery, .outsideAPI:
+        case .stream, .controlReset, .controlCounters, .controlFaults, .controlAdvance, .delivery, .outsideAPI,
+            .echo, .blob:
             return true
         default: return false
         }
@@ -105,8 +110,12 @@ enum FakeRoute: Equatable {
             guard s.next() == "default", s.next() == "secret", s.next() == nil else { return .notFound }
             return get ? .webhookSecret : .methodNotAllowed
         case "fake":
-            guard s.next() == "bench", s.next() == nil else { return .notFound }
-            return get ? .bench : .methodNotAllowed
+            switch s.next() {
+            case "bench"?: return s.atEnd ? (get ? .bench : .methodNotAllowed) : .notFound
+            case "echo"?: return .echo
+            case "blob"?: return s.atEnd ? (get ? .blob : .methodNotAllowed) : .notFound
+            default: return .notFound
+            }
         default:
             return .notFound
         }
