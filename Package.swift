@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "ReplicateAPI", dependencies: ["HTTPTypes", "JSONCore"], swiftSettings: strict),
         .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
         .target(name: "RedisKeyspace", swiftSettings: strict),
+        .target(name: "Webhooks", dependencies: ["JSONCore", "HTTPTypes"], swiftSettings: strict),
         .target(name: "ProxyCore", dependencies: ["HTTPTypes", "ReplicateAPI", "CacheCore", "JSONCore"],
                 swiftSettings: strict),
 
@@ -58,7 +59,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "FakeReplicate",
-            dependencies: ["HTTPTypes", "JSONCore", "EventLoop", "HTTPServer", "Logging", "CryptoPrimitives"],
+            dependencies: ["HTTPTypes", "JSONCore", "EventLoop", "HTTPServer", "Logging", "CryptoPrimitives", "Webhooks"],
             swiftSettings: strict),
 
         // MARK: - Executables
@@ -88,6 +89,7 @@ let package = Package(
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "JSONCore", "HTTPTypes", "CryptoPrimitives"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
     ]
 )
