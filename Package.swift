@@ -51,10 +51,17 @@ let package = Package(
             name: "Upstream", dependencies: ["HTTPTypes", "EventLoop", "CCurl", "Logging"],
             swiftSettings: strict),
         .target(
+            name: "WebhookDelivery",
+            dependencies: [
+                "Webhooks", "HTTPTypes", "JSONCore", "EventLoop", "Upstream", "Logging", "Metrics", "CryptoPrimitives",
+            ],
+            swiftSettings: strict),
+        .target(
             name: "Proxy",
             dependencies: [
                 "HTTPTypes", "JSONCore", "ReplicateAPI", "CacheCore", "ProxyCore", "EventLoop", "HTTPServer", "Upstream",
-                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace",
+                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace", "Webhooks",
+                "WebhookDelivery",
             ],
             swiftSettings: strict),
         .target(
@@ -90,6 +97,12 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "JSONCore", "HTTPTypes", "CryptoPrimitives"]),
+        .testTarget(
+            name: "WebhookDeliveryTests",
+            dependencies: [
+                "WebhookDelivery", "Webhooks", "Proxy", "Config", "FakeReplicate", "TestSupport", "EventLoop", "HTTPServer",
+                "HTTPTypes", "Upstream", "Logging", "Metrics", "CryptoPrimitives", "JSONCore",
+            ]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
     ]
 )
