@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "ReplicateAPI", dependencies: ["HTTPTypes", "JSONCore"], swiftSettings: strict),
         .target(name: "CacheCore", dependencies: ["JSONCore"], swiftSettings: strict),
         .target(name: "RedisKeyspace", swiftSettings: strict),
+        .target(name: "Webhooks", dependencies: ["JSONCore", "HTTPTypes"], swiftSettings: strict),
         .target(name: "ProxyCore", dependencies: ["HTTPTypes", "ReplicateAPI", "CacheCore", "JSONCore"],
                 swiftSettings: strict),
 
@@ -50,15 +51,22 @@ let package = Package(
             name: "Upstream", dependencies: ["HTTPTypes", "EventLoop", "CCurl", "Logging"],
             swiftSettings: strict),
         .target(
+            name: "WebhookDelivery",
+            dependencies: [
+                "Webhooks", "HTTPTypes", "JSONCore", "EventLoop", "Upstream", "Logging", "Metrics", "CryptoPrimitives",
+            ],
+            swiftSettings: strict),
+        .target(
             name: "Proxy",
             dependencies: [
                 "HTTPTypes", "JSONCore", "ReplicateAPI", "CacheCore", "ProxyCore", "EventLoop", "HTTPServer", "Upstream",
-                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace",
+                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace", "Webhooks",
+                "WebhookDelivery",
             ],
             swiftSettings: strict),
         .target(
             name: "FakeReplicate",
-            dependencies: ["HTTPTypes", "JSONCore", "EventLoop", "HTTPServer", "Logging", "CryptoPrimitives"],
+            dependencies: ["HTTPTypes", "JSONCore", "EventLoop", "HTTPServer", "Logging", "CryptoPrimitives", "Webhooks"],
             swiftSettings: strict),
 
         // MARK: - Executables
@@ -88,6 +96,13 @@ let package = Package(
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "JSONCore", "HTTPTypes", "CryptoPrimitives"]),
+        .testTarget(
+            name: "WebhookDeliveryTests",
+            dependencies: [
+                "WebhookDelivery", "Webhooks", "Proxy", "Config", "FakeReplicate", "TestSupport", "EventLoop", "HTTPServer",
+                "HTTPTypes", "Upstream", "Logging", "Metrics", "CryptoPrimitives", "JSONCore",
+            ]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
         // Whole Reprise instances in-process against the fake and a real Redis, over real sockets.
         .testTarget(

@@ -15,6 +15,12 @@ static inline CURLcode ccurl_easy_setopt_xferinfo_callback(CURL *h, CURLoption o
 static inline CURLcode ccurl_easy_setopt_closesocket_callback(CURL *h, CURLoption o, curl_closesocket_callback v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ccurl_easy_setopt_sockopt_callback(CURL *h, CURLoption o, curl_sockopt_callback v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ccurl_easy_setopt_seek_callback(CURL *h, CURLoption o, curl_seek_callback v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode ccurl_easy_setopt_opensocket_callback(CURL *h, CURLoption o, curl_opensocket_callback v) { return curl_easy_setopt(h, o, v); }
+
+// The address inside curl_sockaddr: `addr` is declared as a 16-byte struct sockaddr, but curl
+// stores up to `addrlen` bytes there (a sockaddr_in6 is 28), so Swift must read it through a
+// pointer rather than copy the field.
+static inline const struct sockaddr *ccurl_sockaddr_address(const struct curl_sockaddr *a) { return &a->addr; }
 
 static inline CURLcode ccurl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
@@ -33,5 +39,6 @@ static const size_t CCURL_WRITEFUNC_PAUSE = CURL_WRITEFUNC_PAUSE;
 static const size_t CCURL_READFUNC_PAUSE = CURL_READFUNC_PAUSE;
 static const size_t CCURL_READFUNC_ABORT = CURL_READFUNC_ABORT;
 static const int CCURL_SOCKET_TIMEOUT = CURL_SOCKET_TIMEOUT;
+static const curl_socket_t CCURL_SOCKET_BAD = CURL_SOCKET_BAD;
 static const CURLversion CCURL_VERSION_NOW = CURLVERSION_NOW;
 #endif

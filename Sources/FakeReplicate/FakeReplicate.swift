@@ -3,6 +3,7 @@ import EventLoop
 import JSONCore
 import Logging
 import Synchronization
+import Webhooks
 
 /// A fake Replicate API for Reprise's integration tests, end-to-end tests and benchmarks.
 ///

@@ -13,6 +13,7 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
     case redisErrors
     case inflightRequests
     case sseStreamsActive
+    case webhookDeliveries
 
     /// Latency buckets from 100 µs (a hit served from Redis) to 10 minutes (a long prediction
     /// held open with `Prefer: wait` or a stream).
@@ -56,6 +57,11 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
             name: "reprise_inflight_requests", kind: .gauge, help: "Requests being handled right now."),
         MetricDescriptor(
             name: "reprise_sse_streams_active", kind: .gauge, help: "Server-sent event streams open to clients."),
+        MetricDescriptor(
+            name: "reprise_webhook_deliveries_total", kind: .counter,
+            help: "Webhook events Reprise sent for cache hits, by outcome: delivered (2xx), failed (after any retries), "
+                + "refused (URL or address not allowed), dropped (delivery queue full).",
+            labelNames: ["result"]),
     ]
 
     /// The table as text: one metric per line with kind, labels and help.

@@ -270,6 +270,9 @@ final class CreateExchange: HTTPExchangeDelegate {
             headers.add(.preferenceApplied, prefer)
         }
         finish(status: 201) { exchange.respond(status: 201, headers: headers, body: body) }
+        host.webhooks.deliverForHit(
+            prediction: prediction, createBody: keyed.request.body, authorization: exchange.head.headers[.authorization],
+            tokenSHA256: keyed.tokenHash.hex)
     }
 
     /// Sends the create upstream as the client sent it and relays the answer, recording what the

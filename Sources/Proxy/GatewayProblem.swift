@@ -11,7 +11,7 @@ enum GatewayProblem {
             return ProblemDetails(
                 status: 504, title: "Gateway timeout",
                 detail: "Reprise did not get an answer from the Replicate API in time.")
-        case .connect:
+        case .connect, .refused:
             return ProblemDetails(
                 status: 502, title: "Bad gateway", detail: "Reprise could not connect to the Replicate API.")
         case .tls:

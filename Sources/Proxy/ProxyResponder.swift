@@ -26,6 +26,7 @@ public final class ProxyResponder: HTTPResponder {
     var log: ProxyLog
     private(set) var settings: ProxySettings
     private(set) lazy var poller = CompletionPoller(host: self)
+    private(set) lazy var webhooks = makeWebhookDispatcher()
 
     init(
         loop: EventLoop, settings: ProxySettings, upstream: UpstreamClient, streams: StreamRegistry,

@@ -1,3 +1,5 @@
+import WebhookDelivery
+
 /// The part of the configuration the request path reads, flattened for speed.
 ///
 /// Each loop holds its own copy; a reload (SIGHUP) hands every loop a new value through
@@ -14,15 +16,18 @@ public struct ProxySettings: Sendable, Equatable {
     public var logRequests: Bool
     /// Request-body bytes buffered toward upstream before the client is paused.
     public var upstreamBodyHighWater: Int
+    /// How webhooks owed by cache hits are delivered (`webhooks.*`).
+    public var webhooks: WebhookDeliverySettings
 
     public init(
         upstreamBase: String, publicURL: String? = nil, listen: String, logRequests: Bool = true,
-        upstreamBodyHighWater: Int = 256 * 1024
+        upstreamBodyHighWater: Int = 256 * 1024, webhooks: WebhookDeliverySettings = WebhookDeliverySettings()
     ) {
         self.upstreamBase = upstreamBase
         self.publicURL = publicURL
         self.listen = listen
         self.logRequests = logRequests
         self.upstreamBodyHighWater = upstreamBodyHighWater
+        self.webhooks = webhooks
     }
 }

@@ -124,6 +124,7 @@ public final class RepriseApp: Sendable {
         for ref in refs {
             ref.responder.loop.execute {
                 ref.responder.poller.stopAll()
+                ref.responder.webhooks.shutdown()
                 ref.responder.upstream.shutdown()
                 ref.redis.close()
                 if remaining.withLock({ $0 -= 1; return $0 }) == 0 { closed.open() }

@@ -3,6 +3,8 @@ import HTTPServer
 import Logging
 import RedisStore
 import Upstream
+import WebhookDelivery
+import Webhooks
 
 /// Turns the typed config into the settings each component takes. This is the only place
 /// that maps config keys onto runtime knobs: components keep their own defaults for tests, but a
@@ -33,7 +35,18 @@ extension RepriseConfig {
         ProxySettings(
             upstreamBase: upstream.url.string, publicURL: publicURL?.string,
             listen: "\(listen.host.contains(":") ? "[\(listen.host)]" : listen.host):\(listen.port)",
-            logRequests: log.requests)
+            logRequests: log.requests, webhooks: webhookDeliverySettings)
+    }
+
+    public var webhookDeliverySettings: WebhookDeliverySettings {
+        var c = WebhookDeliverySettings()
+        c.allowPrivate = webhooks.allowPrivate
+        c.timeout = webhooks.timeout
+        c.retry = WebhookRetrySchedule(initial: webhooks.retryBackoff, window: webhooks.retryWindow)
+        c.maxQueued = webhooks.queueSize
+        c.secretURL = upstream.url.string + "/v1/webhooks/default/secret"
+        c.userAgent = "reprise/" + RepriseVersion.current
+        return c
     }
 
     public var redisConnectionConfiguration: RedisConnectionConfiguration {

@@ -58,6 +58,16 @@ extension UpstreamClient {
         easy.set(CURLOPT_CLOSESOCKETDATA, pointer: clientContext)
         easy.set(CURLOPT_SOCKOPTFUNCTION, sockopt: CurlCallbacks.socketOptions)
         easy.set(CURLOPT_SOCKOPTDATA, pointer: clientContext)
+        if let timeout = request.timeout {
+            easy.set(CURLOPT_TIMEOUT_MS, Int(clamping: max(timeout.nanosecondsClamped / 1_000_000, 1)))
+        }
+        if request.addressFilter != nil {
+            // The filter runs when a socket is opened; a pooled connection would skip it.
+            easy.set(CURLOPT_OPENSOCKETFUNCTION, openSocket: CurlCallbacks.openSocket)
+            easy.set(CURLOPT_OPENSOCKETDATA, pointer: context)
+            easy.set(CURLOPT_FRESH_CONNECT, 1)
+            easy.set(CURLOPT_FORBID_REUSE, 1)
+        }
 
         let body = Self.bodyBuffer(for: request, retainLimit: configuration.bodyHighWater)
         if method == HTTPMethod.head.rawValue {

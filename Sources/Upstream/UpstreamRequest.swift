@@ -20,6 +20,15 @@ public struct UpstreamRequest: Sendable {
     /// URL unless one is given; framing headers are curl's business.
     public var headers: HTTPHeaders
     public var body: Body
+    /// Longest time the whole transfer may take (connect to last byte); past it the transfer
+    /// fails with `.timeout`. nil: only the client's connect and idle timeouts apply.
+    public var timeout: Duration?
+    /// Judges every address curl is about to connect to, after DNS resolution: return false to
+    /// refuse it (curl then tries the host's other addresses). When every address is refused the
+    /// transfer fails with kind `.refused`. A filtered request always opens a connection of its
+    /// own and never leaves it in the pool, so no request skips its filter by reusing a
+    /// connection that was opened without it (or under a different one). Runs on the loop thread.
+    public var addressFilter: (@Sendable (UpstreamPeerAddress) -> Bool)?
 
     public init(method: HTTPMethod, url: String, headers: HTTPHeaders = HTTPHeaders(), body: Body = .none) {
         self.method = method
@@ -42,6 +51,8 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case protocolError = "protocol"
         /// Cancelled by Reprise (client left, shutdown).
         case canceled
+        /// The request's `addressFilter` refused every address its host resolved to.
+        case refused
         /// Anything else curl reported.
         case other
     }

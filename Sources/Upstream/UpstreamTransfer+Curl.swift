@@ -87,6 +87,9 @@ extension UpstreamTransfer {
             if headDelivered { return nil }
             return UpstreamError(kind: .protocolError, message: "response ended before its head")
         }
+        if code == CURLE_COULDNT_CONNECT && refusedAddresses > 0 && permittedAddresses == 0 {
+            return UpstreamError(kind: .refused, message: "every address of the host was refused by the address filter")
+        }
         return UpstreamError(curlCode: code, afterHead: headDelivered, detail: easy?.errorMessage ?? "")
     }
 }

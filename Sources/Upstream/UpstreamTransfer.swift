@@ -66,6 +66,10 @@ public final class UpstreamTransfer {
     /// Last time a byte moved either way (or the transfer was unpaused); drives the idle timeout.
     var lastActivity: UInt64
     let lowWater: Int
+    /// Addresses the request's `addressFilter` refused, and let through (to tell a refusal from
+    /// a connect failure).
+    var refusedAddresses = 0
+    var permittedAddresses = 0
 
     init(client: UpstreamClient, request: UpstreamRequest, delegate: any UpstreamTransferDelegate) {
         self.request = request

@@ -7,7 +7,7 @@ import Testing
     @Test(arguments: [
         ("listne: 1.2.3.4:80\n", "test.yaml:1: unknown key 'listne'; did you mean 'listen'?"),
         ("upstream:\n  timout: 30s\n", "test.yaml:2: unknown key 'upstream.timout'; did you mean 'upstream.timeout'?"),
-        ("timeout: 30s\n", "test.yaml:1: unknown key 'timeout'; did you mean 'upstream.timeout' or 'redis.timeout'?"),
+        ("timeout: 30s\n", "test.yaml:1: unknown key 'timeout'; did you mean 'upstream.timeout', 'redis.timeout' or 'webhooks.timeout'?"),
         (
             "cache:\n  ttl: 1h\n",
             "test.yaml:2: unknown key 'cache.ttl'; did you mean 'cache.default_ttl' or 'cache.models.<name>.ttl'?"

@@ -72,6 +72,8 @@ def stack(binaries, redis_url, workdir):
             upstream_url=fake.base_url,
             redis_url=redis_url,
             key_prefix=f"reprise-e2e-{uuid.uuid4().hex[:8]}:",
+            # Webhook receivers in the tests listen on loopback, which the SSRF guard refuses.
+            extra_yaml="webhooks:\n  allow_private: true\n",
         )
         reprise = servers.start_reprise(workdir, config)
         started.append(reprise)

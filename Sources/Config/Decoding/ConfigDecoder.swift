@@ -51,12 +51,18 @@ struct ConfigDecoder {
             idleTimeout: setting("server.idle_timeout", positive),
             bodyTimeout: setting("server.body_timeout", positive),
             drainTimeout: setting("server.drain_timeout", ValueParsers.duration(allowZero: true)))
+        let webhooks = WebhookSettings(
+            allowPrivate: setting("webhooks.allow_private", ValueParsers.boolean),
+            timeout: setting("webhooks.timeout", positive),
+            retryBackoff: setting("webhooks.retry_backoff", positive),
+            retryWindow: setting("webhooks.retry_window", ValueParsers.duration(allowZero: true)),
+            queueSize: setting("webhooks.queue_size", ValueParsers.integer(1...1_000_000)))
         let log = LogSettings(
             level: setting("log.level", ValueParsers.choice(LogLevelSetting.self)),
             requests: setting("log.requests", ValueParsers.boolean))
         return RepriseConfig(
             listen: listen, publicURL: publicURL, upstream: upstream, redis: redis, cache: cache, pricing: pricing(),
-            server: server, log: log)
+            server: server, webhooks: webhooks, log: log)
     }
 
     // MARK: - Structure

@@ -15,6 +15,7 @@ public struct RepriseConfig: Sendable, Equatable {
     public var cache: CacheSettings
     public var pricing: PricingSettings
     public var server: ServerSettings
+    public var webhooks: WebhookSettings
     public var log: LogSettings
 
     /// Every key at its default (an empty file, no environment).

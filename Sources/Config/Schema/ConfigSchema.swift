@@ -108,6 +108,23 @@ public enum ConfigSchema {
             "server.drain_timeout", .duration, .literal("30s"),
             "On SIGTERM, how long in-flight requests may run before Reprise exits anyway."),
 
+        // MARK: - Webhooks (delivered by Reprise for cache hits)
+        ConfigKey(
+            "webhooks.allow_private", .boolean, .literal("false"),
+            "Let webhook deliveries reach loopback, private, link-local and metadata addresses (development, tests)."),
+        ConfigKey(
+            "webhooks.timeout", .duration, .literal("10s"),
+            "Longest time one webhook delivery attempt may take, connect to last byte."),
+        ConfigKey(
+            "webhooks.retry_backoff", .duration, .literal("1s"),
+            "First wait before a failed completed webhook is retried; each next wait doubles."),
+        ConfigKey(
+            "webhooks.retry_window", .duration, .literal("1m"),
+            "Time after the first attempt of the last retry of a completed webhook (0s: no retries)."),
+        ConfigKey(
+            "webhooks.queue_size", .integer, .literal("1000"),
+            "Webhook deliveries held per event loop (queued, sending or retrying); past it new ones are dropped."),
+
         // MARK: - Logging
         ConfigKey(
             "log.level", .choice(LogLevelSetting.allCases.map(\.rawValue)), .literal("info"),

@@ -25,6 +25,10 @@ enum CurlCallbacks {
         return Int32(CURL_SOCKOPT_OK)
     }
 
+    static let openSocket: curl_opensocket_callback = { context, _, address in
+        transfer(context).curlOpenSocket(address)
+    }
+
     static let header: curl_write_callback = { data, size, count, context in
         transfer(context).curlHeader(UnsafeRawBufferPointer(start: data, count: size * count))
     }

@@ -83,6 +83,10 @@ final class CurlEasyHandle {
         record(option, ccurl_easy_setopt_closesocket_callback(raw, option, callback))
     }
 
+    func set(_ option: CURLoption, openSocket callback: curl_opensocket_callback) {
+        record(option, ccurl_easy_setopt_opensocket_callback(raw, option, callback))
+    }
+
     func set(_ option: CURLoption, sockopt callback: curl_sockopt_callback) {
         record(option, ccurl_easy_setopt_sockopt_callback(raw, option, callback))
     }

@@ -1,0 +1,57 @@
+/// A webhook URL checked before anything is sent to it: an absolute `http` or `https` URL
+/// with a host, and nothing that could smuggle a second line into a request.
+///
+/// Only the shape is judged here; where the host points is judged after DNS, on every address
+/// it resolves to (`WebhookAddressPolicy`), because a name can point anywhere. `host` is kept
+/// for logs (the path and query may carry the receiver's own secrets and are never logged).
+/// Value type; `Sendable`.
+public struct WebhookURL: Sendable, Equatable {
+    /// Why a URL is not deliverable.
+    public enum Problem: Error, Sendable, Equatable {
+        /// Not `http:` or `https:` (`file:`, `gopher:`, a relative reference…).
+        case scheme
+        /// No host between `//` and the path.
+        case host
+        /// Control characters, spaces, or longer than `maxLength`.
+        case characters
+    }
+
+    /// Longer URLs are refused (browsers and servers commonly stop around 8 KiB; webhooks are short).
+    public static let maxLength = 4096
+
+    /// The URL as the client gave it.
+    public let string: String
+    /// `http` or `https`, lowercased.
+    public let scheme: String
+    /// The host as written (brackets kept for IPv6 literals), lowercased, without userinfo or port.
+    public let host: String
+
+    public static func parse(_ text: String) -> Result<WebhookURL, Problem> {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= maxLength, bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            return .failure(.characters)
+        }
+        let lower = String(decoding: bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let scheme: String
+        if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else {
+            return .failure(.scheme)
+        }
+        let afterScheme = lower.dropFirst(scheme.count + 3)
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var hostPort = authority
+        if let at = authority.lastIndex(of: "@") { hostPort = authority[authority.index(after: at)...] }
+        let host: Substring
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return .failure(.host) }
+            host = hostPort[...close]
+        } else {
+            host = hostPort.prefix { $0 != ":" }
+        }
+        guard !host.isEmpty, host != "[]" else { return .failure(.host) }
+        return .success(WebhookURL(string: text, scheme: scheme, host: String(host)))
+    }
+}
