@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "Metrics", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "StatusPage", dependencies: ["Metrics"], swiftSettings: strict),
         .target(
             name: "RedisStore",
             dependencies: ["CHiredis", "EventLoop", "Logging", "CryptoPrimitives", "RedisKeyspace"],
@@ -53,7 +54,7 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "HTTPTypes", "JSONCore", "ReplicateAPI", "CacheCore", "ProxyCore", "EventLoop", "HTTPServer", "Upstream",
-                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace",
+                "Config", "Logging", "Metrics", "StatusPage", "CryptoPrimitives", "RedisStore", "RedisKeyspace",
             ],
             swiftSettings: strict),
         .target(
@@ -88,6 +89,7 @@ let package = Package(
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "StatusPageTests", dependencies: ["StatusPage", "Metrics"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
     ]
 )

@@ -138,8 +138,7 @@ public final class ProxyResponder: HTTPResponder {
                 exchange.respond(status: 200, headers: headers, body: Array(text.utf8))
             }
         case .statusPage:
-            exchange.respond(
-                problem: ProblemDetails(status: 404, title: "Not found", detail: "The status page is not part of this build; see /metrics."))
+            StatusPageEndpoint.answer(exchange, loop: loop, collector: metricsCollector, clock: clock)
         }
     }
 
