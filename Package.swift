@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "Metrics", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "StatusPage", dependencies: ["Metrics"], swiftSettings: strict),
         .target(
             name: "RedisStore",
             dependencies: ["CHiredis", "EventLoop", "Logging", "CryptoPrimitives", "RedisKeyspace"],
@@ -60,8 +61,8 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "HTTPTypes", "JSONCore", "ReplicateAPI", "CacheCore", "ProxyCore", "EventLoop", "HTTPServer", "Upstream",
-                "Config", "Logging", "Metrics", "CryptoPrimitives", "RedisStore", "RedisKeyspace", "Webhooks",
-                "WebhookDelivery",
+                "Config", "Logging", "Metrics", "StatusPage", "CryptoPrimitives", "RedisStore", "RedisKeyspace",
+                "Webhooks", "WebhookDelivery",
             ],
             swiftSettings: strict),
         .target(
@@ -103,6 +104,7 @@ let package = Package(
                 "WebhookDelivery", "Webhooks", "Proxy", "Config", "FakeReplicate", "TestSupport", "EventLoop", "HTTPServer",
                 "HTTPTypes", "Upstream", "Logging", "Metrics", "CryptoPrimitives", "JSONCore",
             ]),
+        .testTarget(name: "StatusPageTests", dependencies: ["StatusPage", "Metrics"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
         // Whole Reprise instances in-process against the fake and a real Redis, over real sockets.
         .testTarget(

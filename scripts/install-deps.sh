@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Reprise needs, and nothing that is already there.
 #
-#   scripts/install-deps.sh [build|run|test|bench|all]   (default: all)
+#   scripts/install-deps.sh [build|run|test|bench|screenshot|all]   (default: all)
 #
 # build: C libraries the Swift targets link against.
 # run:   build + redis-server (make run starts one if none answers).
 # test:  run + what the end-to-end suite and the bench smoke need (python3-venv, curl,
-#        openssl, nginx, wrk).
+#        openssl, nginx, wrk) and the deploy checks (prometheus, for promtool).
 # bench: run + nginx, wrk.
+# screenshot: run + curl, chromium and a font (scripts/screenshot-status.sh; ~100 MB, so not
+#        part of test or all).
 #
 # Quick when nothing is missing (one dpkg query); otherwise `apt-get update` once, then a
 # non-interactive install. Works as root with no stdin; uses sudo when not root.
@@ -19,13 +21,15 @@ LOG_TAG=install-deps
 profile="${1:-all}"
 build_pkgs=(libhiredis-dev libcurl4-openssl-dev libssl-dev libyaml-dev libhttp-parser-dev libjansson-dev)
 redis_pkgs=(redis-server redis-tools)
-test_pkgs=(python3-venv curl openssl wrk)
+test_pkgs=(python3-venv curl openssl wrk prometheus)
+screenshot_pkgs=(curl chromium fonts-dejavu-core)
 case "$profile" in
     build) wanted=("${build_pkgs[@]}") ;;
     run)   wanted=("${build_pkgs[@]}" "${redis_pkgs[@]}") ;;
     bench) wanted=("${build_pkgs[@]}" "${redis_pkgs[@]}" wrk) ;;
+    screenshot) wanted=("${build_pkgs[@]}" "${redis_pkgs[@]}" "${screenshot_pkgs[@]}") ;;
     test|all) wanted=("${build_pkgs[@]}" "${redis_pkgs[@]}" "${test_pkgs[@]}") ;;
-    *) die "unknown profile '$profile' (build|run|test|bench|all)" ;;
+    *) die "unknown profile '$profile' (build|run|test|bench|screenshot|all)" ;;
 esac
 
 missing=()
@@ -34,7 +38,7 @@ for pkg in "${wanted[@]}"; do
     [ "$status" = "install ok installed" ] || missing+=("$pkg")
 done
 # Any of Debian's nginx flavours will do (Debian 13 only has `nginx`).
-if [ "$profile" != build ] && [ "$profile" != run ] && [ ! -x /usr/sbin/nginx ]; then
+if [ "$profile" != build ] && [ "$profile" != run ] && [ "$profile" != screenshot ] && [ ! -x /usr/sbin/nginx ]; then
     missing+=(nginx)
 fi
 

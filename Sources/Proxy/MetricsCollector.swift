@@ -2,14 +2,17 @@ import EventLoop
 import Metrics
 import Synchronization
 
-/// Gathers every loop's metric shard for a `/metrics` scrape.
+/// Gathers every loop's metric shard for a `/metrics` scrape, the status page, and the status
+/// page's history.
 ///
 /// Shards are only touched by their own loop, so the collector asks each loop for a snapshot
-/// through `execute`, merges them as they come back, and renders the text on the loop that
-/// asked. The hot path never takes a lock; a scrape costs one hop per loop. Threading: `register` before serving;
-/// `collect` from any loop.
+/// through `execute`, merges them as they come back, and hands the merged snapshot to the loop
+/// that asked. The hot path never takes a lock; a collection costs one hop per loop.
+/// Threading: `register` before serving; `collect`/`collectSnapshot` from any loop.
 final class MetricsCollector: Sendable {
     private let shards = Mutex<[ShardRef]>([])
+    /// The status page's sampled history (`RepriseApp.start` starts the sampling).
+    let history = StatusHistoryRecorder()
 
     init() {}
 
@@ -20,12 +23,16 @@ final class MetricsCollector: Sendable {
 
     /// Merges all shards and calls `completion` with the exposition text on `replyLoop`.
     func collect(replyOn replyLoop: EventLoop, completion: @escaping (String) -> Void) {
+        collectSnapshot(replyOn: replyLoop) { completion(PrometheusText.render($0)) }
+    }
+
+    /// Merges all shards and calls `completion` with the merged snapshot on `replyLoop`.
+    func collectSnapshot(replyOn replyLoop: EventLoop, completion: @escaping (MetricsSnapshot) -> Void) {
         let refs = shards.withLock { $0 }
         let merge = MergeState(remaining: refs.count)
         let deliver = UncheckedBox(completion)
         let finish: @Sendable (MetricsSnapshot) -> Void = { snapshot in
-            let text = PrometheusText.render(snapshot)
-            replyLoop.execute { deliver.value(text) }
+            replyLoop.execute { deliver.value(snapshot) }
         }
         guard !refs.isEmpty else { return finish(MetricsSnapshot()) }
         for ref in refs {

@@ -110,8 +110,10 @@ public final class ProxyResponder: HTTPResponder {
             return
         }
         switch endpoint {
-        case .healthz, .readyz:
-            OwnEndpoints.answer(endpoint, exchange: exchange, readiness: readiness)
+        case .healthz:
+            OwnEndpoints.healthz(exchange)
+        case .readyz:
+            OwnEndpoints.readyz(exchange, readiness: readiness)
         case .metrics:
             metricsCollector.collect(replyOn: loop) { text in
                 var headers = HTTPHeaders()
@@ -119,8 +121,7 @@ public final class ProxyResponder: HTTPResponder {
                 exchange.respond(status: 200, headers: headers, body: Array(text.utf8))
             }
         case .statusPage:
-            exchange.respond(
-                problem: ProblemDetails(status: 404, title: "Not found", detail: "The status page is not part of this build; see /metrics."))
+            StatusPageEndpoint.answer(exchange, loop: loop, collector: metricsCollector, clock: clock)
         }
     }
 

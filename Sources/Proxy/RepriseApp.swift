@@ -22,6 +22,7 @@ public final class RepriseApp: Sendable {
     public let streams = StreamRegistry()
     private let logger: Logger
     private let responders = ResponderList()
+    private let metricsCollector = MetricsCollector()
     private let config: Mutex<RepriseConfig>
 
     /// Builds (but does not start) an instance for `config`. `clock` is the wall clock used for
@@ -42,7 +43,7 @@ public final class RepriseApp: Sendable {
         let streams = self.streams
         let readiness = self.readiness
         let registry = responders
-        let collector = MetricsCollector()
+        let collector = metricsCollector
         // Each loop's responder (and Redis connection) is made on the loop after `start`; until
         // then `/readyz` must not read as ready.
         for loop in group.loops { readiness.setProblem(Self.redisComponent(loop.index), "connecting") }
@@ -82,6 +83,7 @@ public final class RepriseApp: Sendable {
     public func start() throws -> Int {
         let listen = config.withLock { $0.listen }
         group.start()
+        metricsCollector.history.start(on: group.loops[0], collector: metricsCollector)
         let port = try server.start(SocketAddressSpec(host: listen.host, port: listen.port))
         logger.info("serving", ["address": .string(listen.host), "port": .int(port), "loops": .int(group.loops.count), "version": .string(RepriseVersion.current)])
         return port
