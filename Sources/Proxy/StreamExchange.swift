@@ -38,7 +38,7 @@ final class StreamExchange {
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
-                finish(ProblemDetails(status: 503, title: "Service unavailable", detail: "Reprise cannot look up streams right now; retry shortly."), extra: ["retry-after": "1"])
+                finish(ReplicateErrors.streamLookupUnavailable, extra: ["retry-after": "1"])
             case .success(let bytes):
                 guard let bytes, let capability = StreamCapability.decode(bytes) else {
                     return finish(ReplicateErrors.streamNotFound, extra: HTTPHeaders())
@@ -71,7 +71,7 @@ final class StreamExchange {
                 switch result {
                 case .failure(let error):
                     host.noteStoreError(error)
-                    finish(ProblemDetails(status: 503, title: "Service unavailable", detail: "Reprise cannot read this stream right now; retry shortly."), extra: ["retry-after": "1"])
+                    finish(ReplicateErrors.streamLookupUnavailable, extra: ["retry-after": "1"])
                 case .success(let source):
                     if let bytes = source.recording, let recording = StreamRecording.decode(bytes) {
                         replay(recording.events, paced: host.cache.settings.replayAtOriginalPace)

@@ -18,6 +18,10 @@ public enum ReplicateErrors {
         ProblemDetails(status: 404, title: "Not Found", detail: "Prediction not found: \(id)")
     }
 
+    /// 503 when Reprise cannot look up what a stream URL stands for (Redis unreachable).
+    public static let streamLookupUnavailable = ProblemDetails(
+        status: 503, title: "Service Unavailable", detail: "Reprise cannot open this stream right now; retry shortly")
+
     /// 404 for a stream token that is unknown or expired.
     public static let streamNotFound = ProblemDetails(
         status: 404, title: "Not Found", detail: "Stream not found or expired")
@@ -25,12 +29,6 @@ public enum ReplicateErrors {
     /// 405 for one of Reprise's own endpoints asked with another method than GET/HEAD.
     public static let methodNotAllowed = ProblemDetails(
         status: 405, title: "Method Not Allowed", detail: "This endpoint only answers GET and HEAD")
-
-    /// 413 when a request body is larger than Reprise accepts.
-    public static func payloadTooLarge(limit: Int) -> ProblemDetails {
-        ProblemDetails(
-            status: 413, title: "Content Too Large", detail: "The request body is larger than \(limit) bytes")
-    }
 
     /// 502 when upstream could not be reached or answered with something that is not HTTP.
     /// `reason` is Reprise's short description (never an upstream body, never a header).
@@ -41,13 +39,4 @@ public enum ReplicateErrors {
     /// 504 when upstream did not answer within the configured timeout.
     public static let gatewayTimeout = ProblemDetails(
         status: 504, title: "Gateway Timeout", detail: "Replicate did not answer in time")
-
-    /// 503 for `/readyz` and for a Reprise that is shutting down.
-    public static func serviceUnavailable(_ reason: String) -> ProblemDetails {
-        ProblemDetails(status: 503, title: "Service Unavailable", detail: reason)
-    }
-
-    /// 500 for a Reprise bug that was caught instead of crashing.
-    public static let internalError = ProblemDetails(
-        status: 500, title: "Internal Server Error", detail: "Reprise failed to handle this request")
 }
