@@ -164,6 +164,44 @@ import Testing
         #expect(badPrefer.status == 400)
     }
 
+    /// The fake reads bodies with JSONCore's strict parser: what it cannot key (duplicate keys,
+    /// lone surrogate escapes, ill-formed UTF-8) or nests past 64 levels is not JSON to it.
+    @Test func strictJSONRefusals() async throws {
+        let h = try FakeHarness()
+        defer { h.shutdown() }
+        let path = "/v1/models/replicate/hello-world/predictions"
+        let nested = String(repeating: "[", count: 62) + String(repeating: "]", count: 62)
+        let ok = await h.send(.post, path, json: #"{"input":{"text":"a","deep":\#(nested)}}"#)
+        #expect(ok.status == 201)
+        let tooDeep = "[" + nested + "]"
+        let bodies: [(String, [UInt8])] = [
+            ("duplicate key", Array(#"{"input":{"text":"a"},"input":{"text":"b"}}"#.utf8)),
+            ("unpaired UTF-16 surrogate", Array(#"{"input":{"text":"\ud800"}}"#.utf8)),
+            ("not valid UTF-8", Array(#"{"input":{"text":""#.utf8) + [0xC0, 0x80] + Array(#""}}"#.utf8)),
+            ("nested too deeply", Array(#"{"input":{"text":"a","deep":\#(tooDeep)}}"#.utf8)),
+        ]
+        for (reason, body) in bodies {
+            let ex = await h.send(.post, path, body: body, headers: [("Content-Type", "application/json")])
+            #expect(ex.status == 400, "\(reason)")
+            #expect(ex.json["title"] as? String == "Invalid JSON")
+            #expect((ex.json["detail"] as? String)?.contains(reason) == true, "\(ex.json)")
+        }
+        let list = await h.send(.get, "/v1/predictions")
+        #expect((list.json["results"] as? [Any])?.count == 1)
+    }
+
+    /// `input` comes back as the client wrote it, compacted: member order, number spellings
+    /// and string contents are kept.
+    @Test func inputIsEchoedWithItsNumberSpellings() async throws {
+        let h = try FakeHarness()
+        defer { h.shutdown() }
+        let ex = await h.send(
+            .post, "/v1/models/replicate/hello-world/predictions",
+            json: #"{ "input" : { "text" : "x\ny\u00e9", "b" : [ 1.50 , -2.5E3 ] , "a" : { } } }"#)
+        #expect(ex.status == 201)
+        #expect(ex.responseText.contains(#""input":{"text":"x\nyé","b":[1.50,-2.5E3],"a":{}}"#), "\(ex.responseText)")
+    }
+
     @Test func webhookFieldsAreEchoed() async throws {
         let h = try FakeHarness()
         defer { h.shutdown() }
