@@ -89,14 +89,15 @@ import Testing
 
     @Test func canceledPredictionEndsWithCanceledReason() async throws {
         let h = try FakeHarness {
+            // Real time adds to the fake clock: minutes of margin before the second token.
             $0.startDelay = .zero
-            $0.streamInterval = .seconds(10)
+            $0.streamInterval = .seconds(1000)
         }
         defer { h.shutdown() }
         let path = try await Self.streamPath(h)
         let id = String(path.split(separator: "/").last!)
         let ex = await h.start(.get, path)
-        h.fake.advanceClock(by: .seconds(15))
+        h.fake.advanceClock(by: .seconds(1500))
         _ = await h.send(.post, "/v1/predictions/\(id)/cancel")
         #expect(await ex.waitUntilDone())
         #expect(
