@@ -149,6 +149,12 @@ struct JSONParserState {
 
     // MARK: - Scalars
 
+    /// Decodes the string whose opening quote is at `i`, leaving `i` after the closing quote.
+    mutating func parseString() throws(JSONParseError) -> JSONString {
+        i += 1
+        return JSONString(validatedUTF8: try JSONStringDecoder.decode(buf, at: &i, end: .closingQuote))
+    }
+
     mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let start = i
         for expected in UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount) {

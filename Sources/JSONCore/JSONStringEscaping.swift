@@ -1,10 +1,41 @@
-/// The one definition of how Reprise escapes the inside of a JSON string.
+/// The one definition of how Reprise escapes the inside of a JSON string, and the one public
+/// way to unescape it.
 ///
-/// These are RFC 8785 §3.2.2.2's rules, which are also a valid RFC 8259 encoding, so plain
+/// Escaping follows RFC 8785 §3.2.2.2's rules, which are also a valid RFC 8259 encoding, so plain
 /// output and canonical output escape identically: `"` and `\` get a backslash, U+0000–U+001F
 /// become `\b \t \n \f \r` or `\u00xx` (lowercase hex), and every other byte (DEL, `/`,
-/// non-ASCII UTF-8) is written as it is. Stateless; callable from any thread.
+/// non-ASCII UTF-8) is written as it is. Unescaping (`unescape`) is `JSONParser`'s own string
+/// decoding, with the same strictness. Stateless; callable from any thread.
 public enum JSONStringEscaping {
+    /// What `unescape` made of the content of a JSON string.
+    public enum Unescaped: Equatable, Sendable {
+        /// The decoded UTF-8 bytes (well-formed, no surrogates).
+        case decoded([UInt8])
+        /// Not the content of a JSON string: an unknown or short escape, a raw control byte or
+        /// `"`, ill-formed UTF-8.
+        case invalid
+        /// RFC 8259 syntax, but a lone UTF-16 surrogate escape (`\ud800`), which has no UTF-8
+        /// form and which I-JSON (and so `JSONParser`) rejects.
+        case unrepresentable
+    }
+
+    /// Decodes the content of a JSON string literal (the bytes between the quotes) to UTF-8,
+    /// resolving every escape, so that `"https:\/\/…"` or `"\u0075rls"` compare like their plain
+    /// spellings. Where the content has several problems, the first one decides.
+    public static func unescape(_ body: some Collection<UInt8>) -> Unescaped {
+        if let result = body.withContiguousStorageIfAvailable(unescape(contiguous:)) { return result }
+        return Array(body).withUnsafeBufferPointer(unescape(contiguous:))
+    }
+
+    static func unescape(contiguous body: UnsafeBufferPointer<UInt8>) -> Unescaped {
+        var i = 0
+        do throws(JSONParseError) {
+            return .decoded(try JSONStringDecoder.decode(body, at: &i, end: .bufferEnd))
+        } catch {
+            return error.code == .loneSurrogate ? .unrepresentable : .invalid
+        }
+    }
+
     @inline(__always)
     public static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")

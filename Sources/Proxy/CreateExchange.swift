@@ -84,7 +84,6 @@ final class CreateExchange: HTTPExchangeDelegate {
         let request: CreateRequest
         switch CreateRequest.analyze(route: route, body: body) {
         case .failure(let why):
-            cache.countLookup(model: "other", result: .bypass)
             host.log.bypass(reason: why.reason)
             forward(result: .bypass, keyed: nil)
             return
@@ -93,7 +92,6 @@ final class CreateExchange: HTTPExchangeDelegate {
         }
         guard let token = AuthToken(headers: exchange.head.headers) else {
             // No credentials: upstream answers 401; nothing to key a token check on.
-            cache.countLookup(model: "other", result: .bypass)
             forward(result: .bypass, keyed: nil)
             return
         }
@@ -102,7 +100,6 @@ final class CreateExchange: HTTPExchangeDelegate {
         do {
             input = try InputDigest(canonicalizing: request.input, with: &cache.canonicalizer, hasher: cache.hasher)
         } catch {
-            cache.countLookup(model: "other", result: .bypass)
             host.log.bypass(reason: CreateRequest.Unkeyable.inputNotCanonicalizable.reason)
             forward(result: .bypass, keyed: nil)
             return
@@ -116,13 +113,11 @@ final class CreateExchange: HTTPExchangeDelegate {
             request: request, key: key, input: input, token: token, tokenHash: tokenHash, decision: decision,
             policy: policy)
         if let reason = decision.bypassReason {
-            cache.countLookup(model: cache.modelLabel(policy), result: .bypass)
             host.log.bypass(reason: reason)
             forward(result: .bypass, keyed: keyed)
             return
         }
         guard case .lookup(let maxAge) = decision.lookup else {
-            cache.countLookup(model: cache.modelLabel(policy), result: .miss)
             forward(result: .miss, keyed: keyed)
             return
         }
@@ -131,13 +126,11 @@ final class CreateExchange: HTTPExchangeDelegate {
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
-                cache.countLookup(model: cache.modelLabel(keyed.policy), result: .error)
                 forward(result: .error, keyed: keyed)
             case .success(let found):
                 if keyed.request.modelName == nil, let learned = found.versionModel {
                     keyed.policy = cache.settings.policy.resolve(model: learned, version: keyed.request.version)
                     if !keyed.policy.enabled {
-                        cache.countLookup(model: cache.modelLabel(keyed.policy), result: .bypass)
                         keyed.decision = CacheDecision.decide(policy: keyed.policy, cacheControl: cacheControl)
                         forward(result: .bypass, keyed: keyed)
                         return
@@ -150,7 +143,6 @@ final class CreateExchange: HTTPExchangeDelegate {
                                  deadline: exchange.loop.now &+ Duration.seconds(wait - 2).nanosecondsClamped)
                         return
                     }
-                    cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
                     forward(result: .miss, keyed: keyed)
                     return
                 }
@@ -183,16 +175,13 @@ final class CreateExchange: HTTPExchangeDelegate {
                 switch result {
                 case .failure(let error):
                     host.noteStoreError(error)
-                    cache.countLookup(model: cache.modelLabel(keyed.policy), result: .error)
                     forward(result: .error, keyed: keyed)
                 case .success(let found):
                     if let entry = usableEntry(found.entry, keyed: keyed, maxAge: maxAge) {
                         serve(entry, keyed: keyed, tokenAccepted: tokenAccepted, result: .coalesced)
                     } else if !found.inFlight {
-                        cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
                         forward(result: .miss, keyed: keyed)
                     } else if exchange.loop.now >= deadline {
-                        cache.countLookup(model: cache.modelLabel(keyed.policy), result: .miss)
                         forward(result: .miss, keyed: keyed, withoutWaiting: true)
                     } else {
                         coalesce(keyed: keyed, maxAge: maxAge, tokenAccepted: tokenAccepted, deadline: deadline)
@@ -227,7 +216,6 @@ final class CreateExchange: HTTPExchangeDelegate {
                 finish(status: 401) { exchange.respond(problem: ReplicateErrors.unauthenticated) }
             default:
                 // Replicate could not say: let it judge the create itself.
-                host.cache.countLookup(model: host.cache.modelLabel(keyed.policy), result: .miss)
                 forward(result: .miss, keyed: keyed)
             }
         }
@@ -275,9 +263,11 @@ final class CreateExchange: HTTPExchangeDelegate {
             tokenSHA256: keyed.tokenHash.hex)
     }
 
-    /// Sends the create upstream as the client sent it and relays the answer, recording what the
-    /// cache needs from it.
+    /// Counts the lookup as `result` (every path that goes upstream does so here, once), sends the
+    /// create upstream as the client sent it and relays the answer, recording what the cache needs
+    /// from it.
     private func forward(result: LookupResult, keyed: Keyed?, withoutWaiting: Bool = false) {
+        host.cache.countLookup(model: keyed.map { host.cache.modelLabel($0.policy) } ?? "other", result: result)
         var headers = ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers)
         if withoutWaiting { headers.remove(.prefer) }
         if let keyed, keyed.decision.store, result != .bypass {

@@ -90,12 +90,7 @@ final class RedisCacheStore: CacheStore {
     }
 
     func record(id: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
-        guard let i = RedisKeySchema.Identifier(id) else {
-            return client.loop.deferToEndOfTick { completion(.success(nil)) }
-        }
-        client.send(["GET", .key(keys.prediction(i))]) { result in
-            completion(result.map(\.bytes).mapError(Self.storeError))
-        }
+        get(RedisKeySchema.Identifier(id).map(keys.prediction), completion: completion)
     }
 
     func rememberAcceptedToken(_ tokenHash: SHA256Digest, ttlSeconds: Int) {
@@ -115,12 +110,7 @@ final class RedisCacheStore: CacheStore {
     }
 
     func streamCapability(token: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
-        guard let t = RedisKeySchema.Identifier(token) else {
-            return client.loop.deferToEndOfTick { completion(.success(nil)) }
-        }
-        client.send(["GET", .key(keys.streamCapability(t))]) { result in
-            completion(result.map(\.bytes).mapError(Self.storeError))
-        }
+        get(RedisKeySchema.Identifier(token).map(keys.streamCapability), completion: completion)
     }
 
     func storeRecording(key: CacheKey, recording: [UInt8], ttlSeconds: Int) {
@@ -140,6 +130,14 @@ final class RedisCacheStore: CacheStore {
             } catch {
                 completion(.failure(Self.storeError(error)))
             }
+        }
+    }
+
+    /// GET `key`; a key that could not be built (an id Redis keys cannot hold) reads as absent.
+    private func get(_ key: RedisKey?, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
+        guard let key else { return client.loop.deferToEndOfTick { completion(.success(nil)) } }
+        client.send(["GET", .key(key)]) { result in
+            completion(result.map(\.bytes).mapError(Self.storeError))
         }
     }
 

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import HTTPTypes
+import JSONCore
 import Testing
 
 @testable import FakeReplicate
@@ -48,7 +49,7 @@ import Testing
         let hasher = SHA256Hasher()
         let model = ModelCatalogue.builtInModels[1]
         for prompt in ["Hello  world\nbye ", "  leading", "one", ""] {
-            let input = FakeJSON.object([.init(key: "prompt", value: .string(prompt))])
+            let input: JSONValue = ["prompt": .string(JSONString(prompt))]
             let plan = try PredictionPlanner.plan(
                 model: model, input: input, configuration: FakeReplicateConfiguration(), hasher: hasher)
             guard case .list(let tokens) = plan.output else {
@@ -61,11 +62,34 @@ import Testing
         }
         let capped = try PredictionPlanner.plan(
             model: model,
-            input: .object([
-                .init(key: "prompt", value: .string("a b c d")), .init(key: "max_tokens", value: .number("2")),
-            ]),
+            input: ["prompt": "a b c d", "max_tokens": 2],
             configuration: FakeReplicateConfiguration(), hasher: hasher)
         #expect(capped.output == .list(["Echo:", " a"]))
+    }
+
+    /// Whole numbers in any spelling are integers; fractions are not; a number too large for a
+    /// double is out of range rather than of the wrong type.
+    @Test func numericInputsConvertLikeReplicatesValidation() throws {
+        let hasher = SHA256Hasher()
+        let c = FakeReplicateConfiguration()
+        let sdxl = ModelCatalogue.builtInModels.first { $0.behaviour == .images }!
+        let slow = ModelCatalogue.builtInModels.first { $0.behaviour == .slow }!
+        func plan(_ model: FakeModel, _ input: String) -> Result<PredictionPlan, PredictionPlanner.InputError> {
+            Result { () throws(PredictionPlanner.InputError) in
+                try PredictionPlanner.plan(model: model, input: try! JSONParser().parse(input), configuration: c, hasher: hasher)
+            }
+        }
+        for spelling in ["2", "2.0", "2e0", "0.2e1"] {
+            guard case .success(let p) = plan(sdxl, #"{"num_outputs":\#(spelling)}"#), case .list(let urls) = p.output else {
+                Issue.record("num_outputs \(spelling) refused")
+                continue
+            }
+            #expect(urls.count == 2)
+        }
+        #expect(plan(sdxl, #"{"num_outputs":2.5}"#).failure?.detail == "input.num_outputs: Invalid type. Expected: integer")
+        #expect(plan(sdxl, #"{"num_outputs":"2"}"#).failure?.detail == "input.num_outputs: Invalid type. Expected: integer")
+        #expect(try plan(slow, #"{"seconds":2.5e-1}"#).get().predictMicros == 250_000)
+        #expect(plan(slow, #"{"seconds":1e400}"#).failure?.detail == "input.seconds: Must be between 0.0 and 600.0")
     }
 
     @Test func decimalSecondsHasNoFloatingPointNoise() {
@@ -77,5 +101,12 @@ import Testing
 
     @Test func timestampsAreISO8601WithMicroseconds() {
         #expect(WallClock.iso8601(1_694_189_974_765_994_000) == "2023-09-08T16:19:34.765994Z")
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let e) = self { return e }
+        return nil
     }
 }

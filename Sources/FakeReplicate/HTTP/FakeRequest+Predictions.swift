@@ -18,14 +18,14 @@ extension FakeRequest {
         default: counter = .createPrediction
         }
         fake.counters.increment(counter, token: owner)
-        let json: FakeJSON
+        let json: JSONValue
         do {
-            json = try FakeJSON.parse(body)
+            json = try FakeRequest.bodyParser.parse(body)
         } catch {
             respondProblem(400, "Invalid JSON", "The request body is not valid JSON: \(error)")
             return
         }
-        guard json.isObject else {
+        guard json.objectValue != nil else {
             respondProblem(400, "Invalid JSON", "The request body must be a JSON object")
             return
         }
@@ -56,19 +56,19 @@ extension FakeRequest {
             return
         }
         let webhook = json["webhook"]
-        if let w = webhook, w.stringValue == nil, w != .null {
+        if let w = webhook, w.jsonStringValue == nil, !w.isNull {
             respondProblem(422, "Input validation failed", "webhook: Invalid type. Expected: string")
             return
         }
         let now = fake.now(on: loop)
-        let inputBytes = input.jsonBytes
+        let inputBytes = input.serialized()
         let prediction = fake.store.insert { seq in
             Prediction(
                 id: SecureRandom.identifier26(), seq: seq, owner: owner, modelIndex: modelIndex, version: version,
                 input: inputBytes, plan: plan, createdAt: now, createdWall: WallClock.nowNanoseconds(),
                 canceledAt: nil, deployment: deployment,
-                webhook: webhook.flatMap { $0 == .null ? nil : $0.jsonBytes },
-                webhookEventsFilter: json["webhook_events_filter"]?.jsonBytes)
+                webhook: webhook.flatMap { $0.isNull ? nil : $0.serialized() },
+                webhookEventsFilter: json["webhook_events_filter"]?.serialized())
         }
         fake.logger?.debug("prediction created", ["model": .string(model.fullName), "id": .string(prediction.id)])
         guard let (duration, applied) = wait else {
@@ -85,7 +85,7 @@ extension FakeRequest {
 
     /// The model, the `version` to report and the deployment name, or nil after answering
     /// 404/422.
-    private func resolveModel(_ json: FakeJSON) -> (Int, String, String?)? {
+    private func resolveModel(_ json: JSONValue) -> (Int, String, String?)? {
         let c = fake.catalogue
         switch route {
         case .createModelPrediction(let o, let n):

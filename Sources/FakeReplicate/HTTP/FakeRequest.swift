@@ -34,6 +34,11 @@ final class FakeRequest: HTTPExchangeDelegate {
         var created: Prediction
     }
 
+    /// Reads JSON request bodies: JSONCore's strict parser, so a body with duplicate keys, a
+    /// lone surrogate escape or ill-formed UTF-8 is answered 400 "Invalid JSON" like any other
+    /// invalid body. Nesting is capped at 64 levels, as the fake always did.
+    static let bodyParser = JSONParser(maxDepth: 64)
+
     var fake: FakeReplicate { responder.fake }
     var loop: EventLoop { responder.loop }
 

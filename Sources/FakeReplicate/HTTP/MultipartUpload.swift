@@ -34,8 +34,10 @@ struct MultipartUpload {
                 result.content = content
                 result.filename = parameter("filename", in: headers) ?? "file"
                 result.contentType = partContentType(headers) ?? "application/octet-stream"
-            } else if name == "metadata", let json = try? FakeJSON.parse(Array(content)) {
-                result.metadata = json.jsonBytes
+            } else if name == "metadata",
+                let json = content.withUnsafeBytes({ try? FakeRequest.bodyParser.parse($0) })
+            {
+                result.metadata = json.serialized()
             }
             pos = next + 2
         }

@@ -1,4 +1,5 @@
 import CryptoPrimitives
+import JSONCore
 
 /// Turns a model and a create request's `input` into a `PredictionPlan`, or an input error.
 ///
@@ -24,10 +25,10 @@ enum PredictionPlanner {
     }
 
     static func plan(
-        model: FakeModel, input: FakeJSON, configuration c: FakeReplicateConfiguration,
+        model: FakeModel, input: JSONValue, configuration c: FakeReplicateConfiguration,
         hasher: SHA256Hasher
     ) throws(InputError) -> PredictionPlan {
-        guard input.isObject else { throw InputError(detail: "input: Input should be an object") }
+        guard input.objectValue != nil else { throw InputError(detail: "input: Input should be an object") }
         let quick = c.quickRunDuration.nanosecondsClamped
         var plan = PredictionPlan(
             startOffset: c.startDelay.nanosecondsClamped, runDuration: quick, failure: nil, output: .null,
@@ -116,35 +117,36 @@ enum PredictionPlanner {
 
     // MARK: - Input fields
 
-    private static func requiredString(_ input: FakeJSON, _ key: String) throws(InputError) -> String {
+    private static func requiredString(_ input: JSONValue, _ key: String) throws(InputError) -> String {
         guard let v = input[key] else { throw InputError(detail: "input: \(key) is required") }
         guard let s = v.stringValue else { throw InputError(detail: "input.\(key): Invalid type. Expected: string") }
         return s
     }
 
-    private static func optionalString(_ input: FakeJSON, _ key: String) throws(InputError) -> String? {
-        guard let v = input[key], v != .null else { return nil }
+    private static func optionalString(_ input: JSONValue, _ key: String) throws(InputError) -> String? {
+        guard let v = input[key], !v.isNull else { return nil }
         guard let s = v.stringValue else { throw InputError(detail: "input.\(key): Invalid type. Expected: string") }
         return s
     }
 
     private static func optionalInteger(
-        _ input: FakeJSON, _ key: String, in range: ClosedRange<Int>
+        _ input: JSONValue, _ key: String, in range: ClosedRange<Int>
     ) throws(InputError) -> Int? {
-        try optionalValue(input, key, "integer", in: range) { $0.integerValue }
+        try optionalValue(input, key, "integer", in: range) { $0.intValue }
     }
 
     private static func optionalNumber(
-        _ input: FakeJSON, _ key: String, in range: ClosedRange<Double>
+        _ input: JSONValue, _ key: String, in range: ClosedRange<Double>
     ) throws(InputError) -> Double? {
-        try optionalValue(input, key, "number", in: range) { $0.doubleValue }
+        // A number too large for a double is out of range, not of the wrong type.
+        try optionalValue(input, key, "number", in: range) { $0.numberValue.flatMap { Double($0.lexeme) } }
     }
 
     /// `input[key]` converted and range-checked; nil when absent or null.
     private static func optionalValue<T: Comparable>(
-        _ input: FakeJSON, _ key: String, _ typeName: String, in range: ClosedRange<T>, _ convert: (FakeJSON) -> T?
+        _ input: JSONValue, _ key: String, _ typeName: String, in range: ClosedRange<T>, _ convert: (JSONValue) -> T?
     ) throws(InputError) -> T? {
-        guard let v = input[key], v != .null else { return nil }
+        guard let v = input[key], !v.isNull else { return nil }
         guard let n = convert(v) else { throw InputError(detail: "input.\(key): Invalid type. Expected: \(typeName)") }
         guard range.contains(n) else {
             throw InputError(detail: "input.\(key): Must be between \(range.lowerBound) and \(range.upperBound)")

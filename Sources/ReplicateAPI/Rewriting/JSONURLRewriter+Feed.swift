@@ -170,7 +170,7 @@ extension JSONURLRewriter {
                 let body = capture.dropFirst().dropLast()
                 if !body.contains(backslash) {
                     slot = top.slot(forKey: body)
-                } else if case .decoded(let key) = JSONStringUnescaper.unescape(body) {
+                } else if case .decoded(let key) = JSONStringEscaping.unescape(body) {
                     slot = top.slot(forKey: key[...])
                 }
             }
@@ -240,10 +240,10 @@ extension JSONURLRewriter {
     }
 
     /// Decodes a captured string literal (quotes included).
-    private static func decodeBody(_ literal: [UInt8]) -> JSONStringUnescaper.Result {
+    private static func decodeBody(_ literal: [UInt8]) -> JSONStringEscaping.Unescaped {
         let body = literal.dropFirst().dropLast()
         if !body.contains(backslash) { return .decoded(Array(body)) }
-        return JSONStringUnescaper.unescape(body)
+        return JSONStringEscaping.unescape(body)
     }
 
     // MARK: - Bytes
