@@ -20,10 +20,8 @@ import Testing
         #expect(ReplicateErrors.badGateway("connection refused").status == 502)
         #expect(ReplicateErrors.badGateway("connection refused").detail.contains("connection refused"))
         #expect(ReplicateErrors.gatewayTimeout.status == 504)
-        #expect(ReplicateErrors.serviceUnavailable("redis down").status == 503)
+        #expect(ReplicateErrors.streamLookupUnavailable.status == 503)
         #expect(ReplicateErrors.streamNotFound.status == 404)
         #expect(ReplicateErrors.methodNotAllowed.status == 405)
-        #expect(ReplicateErrors.payloadTooLarge(limit: 10).status == 413)
-        #expect(ReplicateErrors.internalError.status == 500)
     }
 }
