@@ -106,7 +106,8 @@ import Testing
         defer { stack.shutdown() }
         let input = ["text": Self.unique("bob")]
         try stack.seed(input: input)
-        _ = try stack.create(input: input, webhook: receiver.url(), events: ["start", "completed"])
+        let hit = try stack.create(input: input, webhook: receiver.url(), events: ["start", "completed"])
+        try #require(hit.header("X-Cache-Status") == "HIT")
         #expect(receiver.waitForCount(6))
         stack.waitForDeliveries(["failed": 2])
         let posts = receiver.requests

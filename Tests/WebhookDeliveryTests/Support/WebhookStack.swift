@@ -50,6 +50,9 @@ final class WebhookStack: Sendable {
         c.upstream.url = try HTTPBaseURL(parsing: "http://127.0.0.1:\(fakeServer.port)")
         c.redis.url = try RedisURL(parsing: redis)
         c.redis.keyPrefix = "reprise-webhooks-\(UUID().uuidString.prefix(8)):"
+        // These tests are about webhooks, not Redis latency: on a loaded test machine the 50 ms
+        // default can time a lookup out, turning the hit under test into a miss.
+        c.redis.timeout = .seconds(2)
         c.server.loops = 1
         c.server.drainTimeout = .milliseconds(500)
         c.log.requests = false
