@@ -51,6 +51,9 @@ extension RepriseConfig {
             case .perOutput(let usd): prices[key] = .perOutput(usd: usd)
             }
         }
+        // A priced model is "named in the config" too (contract.md, Metrics): an empty rule makes
+        // the policy report it, so its savings get its own `model` label instead of `other`.
+        for key in prices.keys where rules[key] == nil { rules[key] = CachePolicy.Rule() }
         var settings = CacheRuntimeSettings(
             policy: CachePolicy(defaultTTLSeconds: Int(cache.defaultTTL.components.seconds), rules: rules),
             prices: prices, scopeByToken: cache.scope == .token)
