@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "ReplicateAPITests", dependencies: ["ReplicateAPI"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "LoggingTests", dependencies: ["Logging", "JSONCore"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
     ]
 )
