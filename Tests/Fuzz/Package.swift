@@ -5,27 +5,19 @@
 // Build and run them with `make fuzz` (scripts/fuzz.sh) from the repository root.
 import PackageDescription
 
+/// One executable per fuzz target, each in Sources/<name>/<name>.swift.
+let fuzzTargets = [
+    "FuzzHTTPRequestParser", "FuzzCanonicalJSON", "FuzzConfigLoader", "FuzzSSEEventParser", "FuzzJSONURLRewriter",
+]
+
 let package = Package(
     name: "RepriseFuzz",
     dependencies: [
         .package(name: "Reprise", path: "../.."),
     ],
-    targets: [
-        .target(name: "FuzzSupport"),
-        .executableTarget(
-            name: "FuzzHTTPRequestParser",
-            dependencies: ["FuzzSupport", .product(name: "RepriseFuzzSurface", package: "Reprise")]),
-        .executableTarget(
-            name: "FuzzCanonicalJSON",
-            dependencies: ["FuzzSupport", .product(name: "RepriseFuzzSurface", package: "Reprise")]),
-        .executableTarget(
-            name: "FuzzConfigLoader",
-            dependencies: ["FuzzSupport", .product(name: "RepriseFuzzSurface", package: "Reprise")]),
-        .executableTarget(
-            name: "FuzzSSEEventParser",
-            dependencies: ["FuzzSupport", .product(name: "RepriseFuzzSurface", package: "Reprise")]),
-        .executableTarget(
-            name: "FuzzJSONURLRewriter",
-            dependencies: ["FuzzSupport", .product(name: "RepriseFuzzSurface", package: "Reprise")]),
-    ]
+    targets: [.target(name: "FuzzSupport")]
+        + fuzzTargets.map { name in
+            .executableTarget(
+                name: name, dependencies: ["FuzzSupport", .product(name: "RepriseFuzzSurface", package: "Reprise")])
+        }
 )

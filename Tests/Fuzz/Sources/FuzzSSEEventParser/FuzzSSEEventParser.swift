@@ -59,7 +59,8 @@ public func fuzzSSEEventParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let split = run(input, pieces: Fuzz.pieces(count: size, seed: hash), maxEventBytes: 1 << 20)
     Fuzz.require(!whole.didOverflow && whole == split, "whole and split parses differ:\n\(whole)\n\(split)")
     Fuzz.require(whole.events.flatMap(\.raw) + whole.unconsumedRaw == Array(input), "raw bytes do not add up to the input")
-    for event in whole.events { checkRoundTrip(event.event) }
+    // The first events suffice (an input can hold a thousand tiny ones, each a new parser).
+    for event in whole.events.prefix(32) { checkRoundTrip(event.event) }
 
     let limit = 1 + Int((hash >> 8) % 64)
     let bounded = run(input, pieces: Fuzz.pieces(count: size, seed: hash >> 3), maxEventBytes: limit)
