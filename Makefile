@@ -3,7 +3,7 @@
 # Debian images keep the Swift toolchain in /opt/swift.
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test e2e unit deps build release bench bench-smoke bench-soak venv clean distclean help
+.PHONY: run test e2e unit deps build release bench bench-smoke bench-soak fuzz venv clean distclean help
 
 help:
 	@echo "make run          install what is missing, start Redis if none answers, build, serve config/reprise.yaml"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench        benchmark vs nginx, writes BENCHMARKS.md (BENCH_ARGS='--duration 30 --rounds 3')"
 	@echo "make bench-soak   60 s of wrk at 64 connections against reprise, RSS sampled every second"
 	@echo "make bench-smoke  a few seconds of the harness (output to a temp file); part of make test"
+	@echo "make fuzz         libFuzzer + ASan targets in Tests/Fuzz, 1,000,000 runs each (FUZZ_RUNS=...)"
 	@echo "make deps         install missing Debian packages;  make venv: the e2e venvs"
 	@echo "make clean        remove build outputs and temp files;  make distclean: also the venvs"
 
@@ -53,8 +54,11 @@ bench-soak:
 bench-smoke:
 	scripts/bench.sh smoke $(BENCH_ARGS)
 
+fuzz:
+	scripts/fuzz.sh $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build .tmp bench/results
+	rm -rf .build .tmp bench/results Tests/Fuzz/.build
 
 distclean: clean
 	rm -rf .venv .venv-next

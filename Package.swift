@@ -12,6 +12,11 @@ let package = Package(
     products: [
         .executable(name: "reprise", targets: ["reprise"]),
         .executable(name: "fake-replicate", targets: ["fake-replicate"]),
+        // Only for the fuzzing package in Tests/Fuzz, which depends on this one by path and
+        // needs a product to reach these modules; nothing else links it.
+        .library(
+            name: "RepriseFuzzSurface",
+            targets: ["HTTPServer", "HTTPTypes", "JSONCore", "CacheCore", "Config", "ReplicateAPI"]),
     ],
     targets: [
         // MARK: - C adapters (one per library; shim.h holds the typed wrappers)
@@ -106,6 +111,7 @@ let package = Package(
                 "HTTPTypes", "Upstream", "Logging", "Metrics", "CryptoPrimitives", "JSONCore",
             ]),
         .testTarget(name: "StatusPageTests", dependencies: ["StatusPage", "Metrics"]),
+        .testTarget(name: "LoggingTests", dependencies: ["Logging", "JSONCore"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
         // Whole Reprise instances in-process against the fake and a real Redis, over real sockets.
         .testTarget(

@@ -25,7 +25,9 @@ public enum ConfigLoader {
         try parse(bytes: Array(text.utf8), fileName: fileName, environment: environment)
     }
 
-    static func parse(bytes: [UInt8], fileName: String, environment: [String: String]) throws(ConfigError)
+    /// `parse(text:…)` on raw file bytes, as `load` reads them (they need not be UTF-8; libyaml
+    /// reports what it cannot decode as a `FILE:LINE` problem).
+    public static func parse(bytes: [UInt8], fileName: String, environment: [String: String]) throws(ConfigError)
         -> RepriseConfig
     {
         let document = YAMLReader.read(bytes)

@@ -61,7 +61,8 @@ import Testing
         ("https://", "'https://' has no valid host"),
         ("https://h?x=1", "'https://h?x=1' must not have a query (?) or fragment (#)"),
         ("https://h/#top", "'https://h/#top' must not have a query (?) or fragment (#)"),
-        ("https://u:p@h", "'https://u:p@h' must not contain a user name or password"),
+        ("https://u:p@h", "'https://***@h' must not contain a user name or password"),
+        ("https://u:p@h/a@b", "'https://***@h/a@b' must not contain a user name or password"),
         ("https://h:0", "'https://h:0': '0' is not a port (1-65535)"),
         ("https://h/a b", "'https://h/a b' has spaces or non-ASCII characters in its path; percent-encode them"),
     ])

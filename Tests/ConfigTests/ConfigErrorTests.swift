@@ -156,4 +156,26 @@ import Testing
         let error = ConfigError(messages: ["a.yaml:1: x", "a.yaml:2: y"])
         #expect(error.description == "a.yaml:1: x\na.yaml:2: y")
     }
+
+    /// Found by `make fuzz` (FuzzConfigLoader): messages quoted keys and values verbatim, so a
+    /// quoted YAML scalar with `\n`, NUL or ESC split one problem over several lines or sent
+    /// escape sequences to the terminal running `--check-config`.
+    @Test(arguments: [
+        (
+            "listen: \"\\u00e9\\x00\"\n",
+            "test.yaml:1: listen: 'é\\u{0}' is not host:port; write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080"
+        ),
+        ("\"a\\nb\": 1\n", "test.yaml:1: unknown key 'a\\nb'"),
+        ("\"\\e[2J\\u2028\": 1\n", "test.yaml:1: unknown key '\\u{1B}[2J\\u{2028}'"),
+        ("server:\n  loops: \"1\\r\\t\\x85\"\n", "test.yaml:2: server.loops: '1\\r\\t\\u{85}' is not a whole number"),
+    ])
+    func controlCharactersInQuotedTextAreEscaped(text: String, message: String) {
+        #expect(Fixture.errors(text) == [message])
+    }
+
+    @Test func controlCharactersFromTheEnvironmentAreEscaped() {
+        let errors = Fixture.errors("", environment: ["REPRISE_LISTEN": "x\ny"])
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("env REPRISE_LISTEN: 'x\\ny' is not host:port") == true)
+    }
 }

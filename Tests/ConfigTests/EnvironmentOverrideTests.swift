@@ -53,7 +53,7 @@ import Testing
                 ]) == [
                     "env REPRISE_LISTEN: 'localhost' is not host:port; write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080",
                     "env REPRISE_PUBLIC_URL: 'proxy.example.com' must start with http:// or https://",
-                    "env REPRISE_UPSTREAM_URL: 'https://u:p@api.replicate.com' must not contain a user name or password",
+                    "env REPRISE_UPSTREAM_URL: 'https://***@api.replicate.com' must not contain a user name or password",
                     "env REPRISE_REDIS_URL: TLS to Redis is not supported ('rediss://h'); use redis://",
                 ])
     }

@@ -41,7 +41,7 @@ import Testing
         ("http://h:6379", "'http://h:6379' is not a Redis URL; write redis://[:password@]host[:port][/db]"),
         ("h:6379", "'h:6379' is not a Redis URL; write redis://[:password@]host[:port][/db]"),
         ("redis://", "'redis://' has no valid host; write redis://[:password@]host[:port][/db]"),
-        ("redis://:pw@", "'redis://:pw@' has no valid host; write redis://[:password@]host[:port][/db]"),
+        ("redis://:pw@", "'redis://***@' has no valid host; write redis://[:password@]host[:port][/db]"),
         ("redis://h:0", "'redis://h:0': '0' is not a port (1-65535)"),
         ("redis://h:65536", "'redis://h:65536': '65536' is not a port (1-65535)"),
         ("redis://h:x", "'redis://h:x': 'x' is not a port (1-65535)"),
@@ -51,12 +51,23 @@ import Testing
             "redis://h/0?timeout=1",
             "'redis://h/0?timeout=1': query parameters are not supported; write redis://[:password@]host[:port][/db]"
         ),
-        ("redis://pw@h", "'redis://pw@h': put ':' before the password (redis://:password@host)"),
+        ("redis://pw@h", "'redis://***@h': put ':' before the password (redis://:password@host)"),
         ("redis://:p%4@h", "bad percent-encoding in the Redis password (write %25 for a literal %)"),
         ("redis://:%FF@h", "the Redis password is not valid UTF-8 once percent-decoded"),
         ("redis://h h", "'redis://h h' has no valid host; write redis://[:password@]host[:port][/db]"),
     ])
     func rejects(text: String, message: String) {
+        #expect(throws: ConfigValueError(message)) { try RedisURL(parsing: text) }
+    }
+
+    /// Messages reach the console and, on a failed SIGHUP reload, the log: no password in them.
+    @Test(arguments: [
+        ("redis://:s3cret@h:99999/0", "'redis://***@h:99999/0': '99999' is not a port (1-65535)"),
+        ("redis://u:s3cret@h/x", "'redis://***@h/x': 'x' is not a database number"),
+        ("redis://:s3/cr@t@h?db=1", "'redis://***@h?db=1': query parameters are not supported; write redis://[:password@]host[:port][/db]"),
+        ("s3cret@h:6379", "'***@h:6379' is not a Redis URL; write redis://[:password@]host[:port][/db]"),
+    ])
+    func errorMessagesNeverShowThePassword(text: String, message: String) {
         #expect(throws: ConfigValueError(message)) { try RedisURL(parsing: text) }
     }
 

@@ -3,8 +3,9 @@
 One fake-replicate and one reprise (release builds) per session, each on a port it chose
 (--port-file), reprise configured to use the fake and the Redis named by
 REPRISE_TEST_REDIS_URL (`make test` starts one). A missing binary or variable fails the
-tests; nothing is skipped. At teardown both get SIGTERM and must exit 0, and reprise's log
-must not contain any token the suite used. Logs are attached to failed tests.
+tests; nothing is skipped. At teardown both get SIGTERM and must exit 0, and neither
+reprise's log nor any key or value it left in Redis may contain a token the suite used
+(docs/threat-model.md). Logs are attached to failed tests.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def workdir(tmp_path_factory) -> Path:
 def stack(binaries, redis_url, workdir):
     global _ACTIVE
     token, other_token, invalid_token = support.new_token(), support.new_token(), support.new_token()
+    key_prefix = f"reprise-e2e-{uuid.uuid4().hex[:8]}:"
     started: List[servers.ManagedProcess] = []
     try:
         fake = servers.start_fake(
@@ -71,7 +73,7 @@ def stack(binaries, redis_url, workdir):
             workdir / "reprise.yaml",
             upstream_url=fake.base_url,
             redis_url=redis_url,
-            key_prefix=f"reprise-e2e-{uuid.uuid4().hex[:8]}:",
+            key_prefix=key_prefix,
             # Webhook receivers in the tests listen on loopback, which the SSRF guard refuses.
             extra_yaml="webhooks:\n  allow_private: true\n",
         )
@@ -102,9 +104,15 @@ def stack(binaries, redis_url, workdir):
         if code != 0:
             problems.append(f"{process.name} exited with {code!r} after SIGTERM (expected 0)")
     log = reprise.log_text()
+    stored = support.redis_contents(redis_url, key_prefix)
+    if not stored:
+        problems.append(f"Redis holds no key under {key_prefix!r}: the check for stored tokens would prove nothing")
     for name, value in (("token", token), ("other token", other_token), ("invalid token", invalid_token)):
         if value in log:
             problems.append(f"reprise's log contains the {name} (tokens must never be logged)")
+        for key, content in stored.items():
+            if value.encode() in key or value.encode() in content:
+                problems.append(f"Redis key {key!r} holds the {name} (only its SHA-256 may be stored)")
     if problems:
         pytest.fail(
             "\n".join(problems) + "\n" + reprise.describe_log() + "\n" + fake.describe_log(),

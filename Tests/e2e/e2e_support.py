@@ -12,7 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -31,6 +31,35 @@ FAKE_PAGE_SIZE = 2
 
 def new_token() -> str:
     return "r8_e2e" + secrets.token_hex(16)
+
+
+def redis_contents(redis_url: str, prefix: str) -> Dict[bytes, bytes]:
+    """Every Redis key under `prefix`, each with all it holds as bytes, read with redis-cli
+    (for the check that no token is ever stored). Fails on a type it cannot read."""
+
+    def cli(*args: str) -> bytes:
+        return subprocess.run(
+            ["redis-cli", "-u", redis_url, "--raw", *args], check=True, capture_output=True, timeout=30
+        ).stdout
+
+    readers = {
+        b"string": ("GET",),
+        b"hash": ("HGETALL",),
+        b"list": ("LRANGE", "0", "-1"),
+        b"set": ("SMEMBERS",),
+        b"zset": ("ZRANGE", "0", "-1", "WITHSCORES"),
+        b"stream": ("XRANGE", "-", "+"),
+    }
+    contents: Dict[bytes, bytes] = {}
+    for key in (k for k in cli("--scan", "--pattern", prefix + "*").split(b"\n") if k):
+        kind = cli("TYPE", key.decode()).strip()
+        if kind == b"none":
+            continue  # expired since the scan
+        if kind not in readers:
+            raise AssertionError(f"cannot read Redis key {key!r} of type {kind!r}")
+        command, *args = readers[kind]
+        contents[key] = cli(command, key.decode(), *args)
+    return contents
 
 
 def unique_text(label: str) -> str:

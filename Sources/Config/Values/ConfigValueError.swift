@@ -21,6 +21,18 @@ enum ValueText {
         return text.count <= limit ? "'\(text)'" : "'\(text.prefix(limit))…'"
     }
 
+    /// `quoted(url)` with the user name and password (everything before the `@` that ends the
+    /// authority) shown as `***`: these messages reach the console and, on a failed reload,
+    /// the log. `slashInUserinfo`: the authority ends at the last `@` even past a `/` (Redis
+    /// passwords may hold one); otherwise only the part before the first `/` is looked at.
+    static func quotedURL(_ text: String, slashInUserinfo: Bool) -> String {
+        let start = text.firstRange(of: "://")?.upperBound ?? text.startIndex
+        var authority = text[start...]
+        if !slashInUserinfo, let slash = authority.firstIndex(of: "/") { authority = authority[..<slash] }
+        guard let at = authority.lastIndex(of: "@") else { return quoted(text) }
+        return quoted(String(text[..<start]) + "***" + String(text[at...]))
+    }
+
     static func isDigits<S: StringProtocol>(_ s: S) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }

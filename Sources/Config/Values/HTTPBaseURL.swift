@@ -27,7 +27,7 @@ public struct HTTPBaseURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(ConfigValueError) {
-        let quoted = ValueText.quoted(text)
+        let quoted = ValueText.quotedURL(text, slashInUserinfo: false)
         guard let sep = text.firstRange(of: "://"), let scheme = Scheme(rawValue: text[..<sep.lowerBound].lowercased())
         else { throw ConfigValueError("\(quoted) must start with http:// or https://") }
         let rest = text[sep.upperBound...]

@@ -26,7 +26,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible, CustomDebug
     }
 
     public init(parsing text: String) throws(ConfigValueError) {
-        let quoted = ValueText.quoted(text)
+        let quoted = ValueText.quotedURL(text, slashInUserinfo: true)
         let shape = "write redis://[:password@]host[:port][/db]"
         guard let sep = text.firstRange(of: "://") else {
             throw ConfigValueError("\(quoted) is not a Redis URL; \(shape)")

@@ -191,6 +191,12 @@ public final class HTTPRequestParser {
         var i = 0
         let n = input.count
         while i < n {
+            // Checked per byte, not once per call, so that where the reads split the input
+            // cannot change which error a long run of blank lines ends in (431, not a 400 for
+            // a bad byte that comes after the limit).
+            if headBytes + i >= limits.maxHeaderBytes {
+                throw fail(HTTPRequestParseError.headerTooLarge(limits.maxHeaderBytes))
+            }
             let b = input[i]
             if b == 0x20 {
                 headBytes += i
@@ -217,7 +223,6 @@ public final class HTTPRequestParser {
             i += 1
         }
         headBytes += n
-        if headBytes > limits.maxHeaderBytes { throw fail(HTTPRequestParseError.headerTooLarge(limits.maxHeaderBytes)) }
         return n
     }
 

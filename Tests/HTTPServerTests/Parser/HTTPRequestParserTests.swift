@@ -212,6 +212,24 @@ struct HTTPRequestParserTests {
         #expect(parseError(String(repeating: "\r\n", count: 40), limits: limits)?.kind == .headerTooLarge)
     }
 
+    /// Found by `make fuzz` (FuzzHTTPRequestParser): the limit on blank lines before a request
+    /// was checked once per call, so a byte that is not a token character past the limit gave
+    /// 400 when it arrived in the same read and 431 when the reads split before it.
+    @Test func blankLinesPastTheLimitAre431HoweverTheyAreSplit() throws {
+        let limits = HTTPRequestParser.Limits(maxHeaderBytes: 64)
+        let bytes = Array((String(repeating: "\n", count: 70) + "Bad:method / HTTP/1.1\r\n\r\n").utf8)
+        let tooLarge = HTTPRequestParseError(.headerTooLarge, "The request line and headers exceed the limit of 64 bytes.")
+        for cut in 0...bytes.count {
+            let pieces = [Array(bytes[..<cut]), Array(bytes[cut...])]
+            #expect(throws: tooLarge, "cut at \(cut)") {
+                try drive(HTTPRequestParser(limits: limits), pieces)
+            }
+        }
+        let exactly = Array((String(repeating: "\n", count: 46) + "GET / HTTP/1.1\r\n\r\n").utf8)
+        #expect(exactly.count == 64)
+        #expect(try drive(HTTPRequestParser(limits: limits), [exactly]) == [.head(head(.get, "/"), .none), .end])
+    }
+
     @Test func declaredBodyOverLimitIsRejectedAtTheHead() {
         let limits = HTTPRequestParser.Limits(maxBodyBytes: 10)
         let e = parseError("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n", limits: limits)
