@@ -5,8 +5,8 @@
 #
 # build: C libraries the Swift targets link against.
 # run:   build + redis-server (make run starts one if none answers).
-# test:  run + what the end-to-end suite and the bench smoke need (python3-venv, curl,
-#        openssl, nginx, wrk).
+# test:  run + what the end-to-end suite, the reliability suite and the bench smoke need
+#        (python3-venv, curl, openssl, nginx, wrk, valgrind).
 # bench: run + nginx, wrk.
 #
 # Quick when nothing is missing (one dpkg query); otherwise `apt-get update` once, then a
@@ -19,7 +19,7 @@ LOG_TAG=install-deps
 profile="${1:-all}"
 build_pkgs=(libhiredis-dev libcurl4-openssl-dev libssl-dev libyaml-dev libhttp-parser-dev libjansson-dev)
 redis_pkgs=(redis-server redis-tools)
-test_pkgs=(python3-venv curl openssl wrk)
+test_pkgs=(python3-venv curl openssl wrk valgrind)
 case "$profile" in
     build) wanted=("${build_pkgs[@]}") ;;
     run)   wanted=("${build_pkgs[@]}" "${redis_pkgs[@]}") ;;
