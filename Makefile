@@ -3,13 +3,15 @@
 # Debian images keep the Swift toolchain in /opt/swift.
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test e2e unit deps build release bench bench-smoke bench-soak fuzz venv clean distclean help
+.PHONY: run test e2e unit reliability deps build release bench bench-smoke bench-soak fuzz venv clean distclean help
 
 help:
 	@echo "make run          install what is missing, start Redis if none answers, build, serve config/reprise.yaml"
 	@echo "make test         every test: swift test, bench smoke, end-to-end with the real replicate clients"
 	@echo "make unit         swift test only (with a throwaway Redis)"
 	@echo "make e2e          end-to-end suite only (release build + venvs + pytest)"
+	@echo "make reliability  long reliability scenarios (~15 min: Redis outage, faults, abuse, signals, soak, valgrind);"
+	@echo "                  rewrites the figures in docs/reliability.md (make test runs the short versions)"
 	@echo "make build        debug build"
 	@echo "make release      release build (.build/release/reprise, .build/release/fake-replicate)"
 	@echo "make bench        benchmark vs nginx, writes BENCHMARKS.md (BENCH_ARGS='--duration 30 --rounds 3')"
@@ -30,6 +32,9 @@ unit:
 
 e2e:
 	scripts/test.sh e2e
+
+reliability:
+	scripts/reliability.sh long
 
 deps:
 	scripts/install-deps.sh all

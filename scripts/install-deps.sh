@@ -5,8 +5,9 @@
 #
 # build: C libraries the Swift targets link against.
 # run:   build + redis-server (make run starts one if none answers).
-# test:  run + what the end-to-end suite and the bench smoke need (python3-venv, curl,
-#        openssl, nginx, wrk) and the deploy checks (prometheus, for promtool).
+# test:  run + what the end-to-end suite, the reliability suite and the bench smoke need
+#        (python3-venv, curl, openssl, nginx, wrk, valgrind) and the deploy checks (prometheus,
+#        for promtool).
 # bench: run + nginx, wrk.
 # screenshot: run + curl, chromium and a font (scripts/screenshot-status.sh; ~100 MB, so not
 #        part of test or all).
@@ -21,7 +22,7 @@ LOG_TAG=install-deps
 profile="${1:-all}"
 build_pkgs=(libhiredis-dev libcurl4-openssl-dev libssl-dev libyaml-dev libhttp-parser-dev libjansson-dev)
 redis_pkgs=(redis-server redis-tools)
-test_pkgs=(python3-venv curl openssl wrk prometheus)
+test_pkgs=(python3-venv curl openssl wrk valgrind prometheus)
 screenshot_pkgs=(curl chromium fonts-dejavu-core)
 case "$profile" in
     build) wanted=("${build_pkgs[@]}") ;;

@@ -47,6 +47,25 @@ def release_binary(name: str, env_var: str) -> Path:
     return path
 
 
+def release_binaries() -> dict:
+    """Both release binaries: {"reprise": path, "fake": path}; MissingPrerequisite if one is absent."""
+    return {
+        "reprise": release_binary("reprise", "REPRISE_BIN"),
+        "fake": release_binary("fake-replicate", "FAKE_REPLICATE_BIN"),
+    }
+
+
+def work_directory(env_var: str, make_temporary) -> Path:
+    """The directory named by `env_var` (created if missing), else `make_temporary()`: the test
+    scripts name one to keep a failed run's logs; a plain pytest run gets a temporary one."""
+    configured = os.environ.get(env_var)
+    if not configured:
+        return make_temporary()
+    path = Path(configured)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def clean_env(extra: Optional[Mapping[str, str]] = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in REPRISE_ENV_OVERRIDES}
     if extra:

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # `make test`: every test, on a machine that may have nothing installed yet.
 #
-#   scripts/test.sh [STAGE...]     stages: unit e2e bench-smoke (default: all three, in order)
+#   scripts/test.sh [STAGE...]     stages: unit e2e reliability bench-smoke (default: all four)
 #
 # unit:        swift test (unit + integration; REPRISE_TEST_REDIS_URL names a throwaway Redis)
 # e2e:         release build, venvs from PyPI, pytest Tests/e2e (real replicate clients)
+# reliability: release build, venv, the short versions of Tests/reliability (about 2 minutes;
+#              its tests start and kill their own redis-servers; `make reliability` runs the
+#              long versions)
 # bench-smoke: release build, a few seconds of the bench harness (so it cannot rot)
 #
 # Installs missing Debian packages first, starts its own redis-server on a free loopback port
@@ -17,9 +20,12 @@ LOG_TAG="make test"
 cd "$REPO_ROOT"
 
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(unit e2e bench-smoke)
+[ "${#stages[@]}" -gt 0 ] || stages=(unit e2e reliability bench-smoke)
 for stage in "${stages[@]}"; do
-    case "$stage" in unit|e2e|bench-smoke) ;; *) die "unknown stage '$stage' (unit e2e bench-smoke)" ;; esac
+    case "$stage" in
+        unit|e2e|reliability|bench-smoke) ;;
+        *) die "unknown stage '$stage' (unit e2e reliability bench-smoke)" ;;
+    esac
 done
 wants() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
@@ -64,7 +70,7 @@ if wants unit; then
 fi
 
 release_ok=1
-if wants e2e || wants bench-smoke; then
+if wants e2e || wants reliability || wants bench-smoke; then
     run_stage "swift build -c release" swift build -c release || release_ok=0
 fi
 
@@ -76,8 +82,26 @@ if wants bench-smoke; then
     fi
 fi
 
+venv_ok=1
+if wants e2e || wants reliability; then
+    run_stage "python venvs" "$REPO_ROOT/scripts/venv.sh" || venv_ok=0
+fi
+
+if wants reliability; then
+    if [ "$release_ok" -eq 1 ] && [ "$venv_ok" -eq 1 ]; then
+        # 2,000 idle connections in the short abusive-clients scenario.
+        ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+        RELIABILITY_MODE=short REPRISE_RELIABILITY_WORKDIR="$run_dir/reliability" \
+            RELIABILITY_FIGURES="$run_dir/reliability/figures.json" run_stage "reliability (pytest, short)" \
+            "$REPO_ROOT/.venv/bin/python" -m pytest -c "$REPO_ROOT/Tests/reliability/pytest.ini" \
+            --rootdir "$REPO_ROOT/Tests/reliability" "$REPO_ROOT/Tests/reliability" || true
+    else
+        record "reliability (not run: release build or venv failed)" 1
+    fi
+fi
+
 if wants e2e; then
-    if run_stage "python venvs" "$REPO_ROOT/scripts/venv.sh" && [ "$release_ok" -eq 1 ]; then
+    if [ "$venv_ok" -eq 1 ] && [ "$release_ok" -eq 1 ]; then
         # pytest runs last so that its summary line closes the output; exit 5 (no tests) fails too.
         REPRISE_E2E_WORKDIR="$run_dir/e2e" run_stage "e2e (pytest)" \
             "$REPO_ROOT/.venv/bin/python" -m pytest -c "$REPO_ROOT/Tests/e2e/pytest.ini" \

@@ -270,18 +270,25 @@ final class CreateExchange: HTTPExchangeDelegate {
         host.cache.countLookup(model: keyed.map { host.cache.modelLabel($0.policy) } ?? "other", result: result)
         var headers = ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers)
         if withoutWaiting { headers.remove(.prefer) }
-        if let keyed, keyed.decision.store, result != .bypass {
+        let marked = keyed.map { $0.decision.store && result != .bypass } ?? false
+        if let keyed, marked {
             host.cache.store.markInFlight(key: keyed.key, ttlSeconds: host.cache.settings.inFlightTTLSeconds)
         }
         let url = host.upstreamURL(forTarget: exchange.head.target)
         let request = UpstreamRequest(method: exchange.head.method, url: url, headers: headers, body: .bytes(body))
         host.forwardPrediction(request) { [self] outcome in
+            // No prediction is running when upstream refused the create (4xx/5xx) or could not
+            // be reached: lift the in-flight mark, or identical `Prefer: wait` creates would wait
+            // for a result that never comes until the mark expires.
             switch outcome {
             case .failed(let problem):
+                if let keyed, marked { host.cache.store.clearInFlight(key: keyed.key) }
                 finish(status: problem.status) { exchange.respond(problem: problem) }
             case .answered(let head, let shaped):
                 if let keyed, (200..<300).contains(head.status) {
                     capture(shaped, keyed: keyed, authorization: exchange.head.headers[.authorization])
+                } else if let keyed, marked {
+                    host.cache.store.clearInFlight(key: keyed.key)
                 }
                 var extra = HTTPHeaders()
                 extra.add(.xCacheStatus, result.headerValue)

@@ -38,22 +38,14 @@ def redis_url() -> str:
 @pytest.fixture(scope="session")
 def binaries() -> Dict[str, Path]:
     try:
-        return {
-            "reprise": servers.release_binary("reprise", "REPRISE_BIN"),
-            "fake": servers.release_binary("fake-replicate", "FAKE_REPLICATE_BIN"),
-        }
+        return servers.release_binaries()
     except servers.MissingPrerequisite as error:
         pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory) -> Path:
-    configured = os.environ.get("REPRISE_E2E_WORKDIR")
-    if configured:
-        path = Path(configured)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-    return tmp_path_factory.mktemp("e2e")
+    return servers.work_directory("REPRISE_E2E_WORKDIR", lambda: tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")

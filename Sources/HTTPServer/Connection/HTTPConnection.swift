@@ -293,11 +293,22 @@ final class HTTPConnection: IOHandler {
     // MARK: - Closing
 
     /// Server drain: close now when idle, otherwise after the current response.
+    ///
+    /// "Idle" includes the socket: a keep-alive client often sends its next request right after
+    /// reading a response, and that request may be waiting in the kernel, unread, when the drain
+    /// begins. Closing then would reset it unanswered, so such a connection stays open, its
+    /// request is read on the next loop turn and answered with `Connection: close`.
     func beginDrain() {
         mustCloseAfterResponse = true
-        if current == nil && !parser.isMidMessage && inbound.isEmpty && !closeWhenFlushed {
+        if current == nil && !parser.isMidMessage && inbound.isEmpty && !closeWhenFlushed && !hasUnreadInput {
             close(notify: false)
         }
+    }
+
+    /// Whether bytes are waiting in the socket (peeked, not consumed; never blocks).
+    private var hasUnreadInput: Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
     }
 
     /// Stops parsing and closes once `outbound` is written (lingering first when asked).

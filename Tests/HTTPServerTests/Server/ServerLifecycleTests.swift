@@ -58,6 +58,33 @@ struct ServerLifecycleTests {
         #expect(server.server.connectionCount == 0)
     }
 
+    @Test func drainAnswersARequestAlreadyWaitingOnAnIdleConnection() throws {
+        let server = try TestServer(handler: ok)
+        defer { server.shutdown() }
+        let c = try server.client()
+        try c.send("GET /first HTTP/1.1\r\n\r\n")
+        #expect(try c.readResponse().status == 200)
+        // Hold the loop, so that the drain finds the connection idle in the server's eyes while
+        // the client's next request (sent after the drain was asked for) sits unread in the
+        // socket: the race between a keep-alive client and a shutdown.
+        let holding = TestSignal()
+        let release = TestSignal()
+        server.group.loops[0].execute {
+            holding.signal()
+            _ = release.wait()
+        }
+        #expect(holding.wait())
+        let drained = TestSignal()
+        server.server.drain(timeout: .seconds(30)) { drained.signal() }
+        try c.send("GET /second HTTP/1.1\r\n\r\n")
+        release.signal()
+        let r = try c.readResponse()
+        #expect(r.status == 200)
+        #expect(r.header("connection") == "close")
+        try c.expectClose()
+        #expect(drained.wait())
+    }
+
     @Test func stopAcceptingKeepsOpenConnectionsServing() throws {
         let server = try TestServer(handler: ok)
         defer { server.shutdown() }
