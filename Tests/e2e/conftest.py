@@ -3,8 +3,9 @@
 One fake-replicate and one reprise (release builds) per session, each on a port it chose
 (--port-file), reprise configured to use the fake and the Redis named by
 REPRISE_TEST_REDIS_URL (`make test` starts one). A missing binary or variable fails the
-tests; nothing is skipped. At teardown both get SIGTERM and must exit 0, and reprise's log
-must not contain any token the suite used. Logs are attached to failed tests.
+tests; nothing is skipped. At teardown both get SIGTERM and must exit 0, and neither reprise's
+log nor any value under the session's Redis key prefix may contain a token the suite used.
+Logs are attached to failed tests.
 """
 
 from __future__ import annotations
@@ -67,11 +68,13 @@ def stack(binaries, redis_url, workdir):
             extra_args=["--page-size", str(support.FAKE_PAGE_SIZE), "--stream-interval-ms", "5"],
         )
         started.append(fake)
+        key_prefix = f"reprise-e2e-{uuid.uuid4().hex[:8]}:"
         config = servers.write_reprise_config(
             workdir / "reprise.yaml",
             upstream_url=fake.base_url,
             redis_url=redis_url,
-            key_prefix=f"reprise-e2e-{uuid.uuid4().hex[:8]}:",
+            key_prefix=key_prefix,
+            extra_yaml=support.E2E_CONFIG_EXTRA,
         )
         reprise = servers.start_reprise(workdir, config)
         started.append(reprise)
@@ -89,8 +92,10 @@ def stack(binaries, redis_url, workdir):
         fake=fake,
         reprise=reprise,
         config_path=config,
+        key_prefix=key_prefix,
     )
     yield _ACTIVE
+    _stack_for_teardown = _ACTIVE
     _ACTIVE = None
 
     problems = []
@@ -100,9 +105,12 @@ def stack(binaries, redis_url, workdir):
         if code != 0:
             problems.append(f"{process.name} exited with {code!r} after SIGTERM (expected 0)")
     log = reprise.log_text()
+    keys, values = support.redis_keys_and_values(_stack_for_teardown)
     for name, value in (("token", token), ("other token", other_token), ("invalid token", invalid_token)):
         if value in log:
             problems.append(f"reprise's log contains the {name} (tokens must never be logged)")
+        if value in values or any(value in k for k in keys):
+            problems.append(f"Redis (prefix {key_prefix}) holds the {name} (only its SHA-256 may be stored)")
     if problems:
         pytest.fail(
             "\n".join(problems) + "\n" + reprise.describe_log() + "\n" + fake.describe_log(),
