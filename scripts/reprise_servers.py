@@ -182,14 +182,27 @@ def http_request(
     timeout: float = 5.0,
 ) -> tuple:
     """(status, body bytes); status 0 when nothing answered."""
+    status, data, _ = http_exchange(method, url, headers, body, timeout)
+    return status, data
+
+
+def http_exchange(
+    method: str,
+    url: str,
+    headers: Optional[Mapping[str, str]] = None,
+    body: Optional[bytes] = None,
+    timeout: float = 5.0,
+) -> tuple:
+    """(status, body bytes, response headers with lowercase names); status 0 when nothing
+    answered."""
     request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
+            return response.status, response.read(), {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.read(), {k.lower(): v for k, v in error.headers.items()}
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
-        return 0, str(error).encode()
+        return 0, str(error).encode(), {}
 
 
 def start_fake(
