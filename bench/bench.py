@@ -162,11 +162,20 @@ def compare(args, stack: BenchStack, run_dir: Path):
 
 
 def soak(args, stack: BenchStack, run_dir: Path) -> dict:
-    scenario = scenario_list.select(["passthrough-get"])[0]
+    scenario = scenario_list.select([args.soak_scenario])[0]
+    if scenario.kind != "wrk" or scenario.lua != "request.lua":
+        raise SystemExit(f"--soak-scenario {scenario.name}: only fixed-request wrk scenarios can soak")
+    script_args = [scenario.method]
+    if scenario.body is not None:
+        body_file = run_dir / f"{scenario.name}.body.json"
+        body_file.write_text(scenario.body)
+        script_args.append(str(body_file))
+    if scenario.prime:
+        prime(stack, "reprise", scenario)
     url = stack.url("reprise")
     log = run_dir / "wrk-soak.log"
     if args.warmup > 0:
-        run_wrk(wrk_command(args, url, scenario, stack.token, args.warmup, [scenario.method]), log)
+        run_wrk(wrk_command(args, url, scenario, stack.token, args.warmup, script_args), log)
     samples: List[int] = []
     stop = threading.Event()
 
@@ -177,7 +186,7 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    argv = wrk_command(args, url, scenario, stack.token, args.soak_duration, [scenario.method])
+    argv = wrk_command(args, url, scenario, stack.token, args.soak_duration, script_args)
     try:
         result = run_wrk(argv, log)
     finally:
@@ -186,6 +195,7 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
     samples.append(stack.rss_kib("reprise"))
     growth = samples[-1] - samples[0]
     return {
+        "scenario": scenario.name,
         "command": _display(argv, stack),
         "requests": result["requests"],
         "rps": result["rps"],
@@ -217,6 +227,8 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of wrk before each measured run")
     p.add_argument("--rounds", type=int, default=1, help="measured runs per target; the median is reported")
     p.add_argument("--soak-duration", type=float, default=60.0)
+    p.add_argument("--soak-scenario", default="passthrough-get",
+                   help="what the soak sends (a fixed-request wrk scenario; hit-small soaks the hit path)")
     p.add_argument("--max-rss-growth-mib", type=float, default=16.0, help="soak fails above this RSS growth")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--connections", type=int, default=64)
@@ -270,7 +282,8 @@ def main(argv=None) -> int:
             if not result["flat"] and args.mode == "soak":
                 failures.append(f"soak: RSS grew {result['rss_growth_kib'] / 1024:.1f} MiB "
                                 f"(limit {args.max_rss_growth_mib} MiB)")
-            report.update_section(output, "soak", text + "\n\nMachine:\n\n" + report.notes_block(notes))
+            section = "soak" if args.soak_scenario == "passthrough-get" else f"soak-{args.soak_scenario}"
+            report.update_section(output, section, text + "\n\nMachine:\n\n" + report.notes_block(notes))
     for name, code in stack.exit_codes.items():
         if code != 0:
             failures.append(f"{name} exited with {code!r} after SIGTERM")

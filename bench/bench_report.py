@@ -178,8 +178,8 @@ def compare_markdown(args, scenarios, results, commands: List[str], notes: Dict[
 def soak_markdown(s: dict, args) -> str:
     e = s["errors"]
     return "\n".join([
-        f"Soak: wrk against reprise for {args.soak_duration:.0f} s at {args.connections} connections "
-        f"(after a {args.warmup:.0f} s warm-up); reprise's VmRSS sampled every second.",
+        f"Soak ({s['scenario']}): wrk against reprise for {args.soak_duration:.0f} s at {args.connections} "
+        f"connections (after a {args.warmup:.0f} s warm-up); reprise's VmRSS sampled every second.",
         "",
         "| requests | requests/s | errors: connect / read / write / timeout / non-2xx "
         "| RSS start | RSS end | RSS max | growth | verdict |",

@@ -8,7 +8,8 @@ Prints three tables, each in % of all samples of the process:
   own code   every sample charged to the innermost frame that is Reprise's own code (a Swift
              symbol of a module in Sources/), so the runtime, malloc, libc and kernel time a
              function causes counts against it: where to look first;
-  inclusive  time spent in a function or anything it called (each function once per sample);
+  inclusive  time spent in a function or anything it called (each function once per sample),
+             Reprise's own functions only (the call tree's main branches);
   self       the leaf frames, as `perf report --no-children` shows them.
 Swift symbols are demangled with swift-demangle (--simplified). Standard library only.
 """
@@ -79,7 +80,8 @@ def main() -> int:
         total += 1
         leaf[frames[0]] += 1
         for sym in set(frames):
-            inclusive[sym] += 1
+            if module_of(sym) in modules:
+                inclusive[sym] += 1
         owner = next((f for f in frames if module_of(f) in modules), "(no Reprise frame: " + frames[0] + ")")
         own[owner] += 1
     if not total:
@@ -87,7 +89,7 @@ def main() -> int:
         return 1
     name = demangler(set(own) | set(inclusive) | set(leaf))
     for title, counter in (("own code (runtime, libc and kernel time charged to the caller)", own),
-                           ("inclusive", inclusive), ("self", leaf)):
+                           ("inclusive (Reprise's functions)", inclusive), ("self", leaf)):
         print(f"\n## {title} — {total} samples\n")
         for sym, n in counter.most_common(args.top):
             print(f"{100.0 * n / total:6.2f}%  {name(sym)[:160]}")

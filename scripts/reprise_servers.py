@@ -174,16 +174,9 @@ class ManagedProcess:
         return f"--- {self.name} log {self.log_path}{cut} ---\n" + "\n".join(shown) + f"\n--- end of {self.name} log ---"
 
 
-def http_request(
-    method: str,
-    url: str,
-    headers: Optional[Mapping[str, str]] = None,
-    body: Optional[bytes] = None,
-    timeout: float = 5.0,
-) -> tuple:
-    """(status, body bytes); status 0 when nothing answered."""
-    status, data, _ = http_exchange(method, url, headers, body, timeout)
-    return status, data
+def http_request(*args, **kwargs) -> tuple:
+    """(status, body bytes) of `http_exchange` (same arguments); status 0 when nothing answered."""
+    return http_exchange(*args, **kwargs)[:2]
 
 
 def http_exchange(
