@@ -50,7 +50,9 @@ REPRISE_EXTRA_YAML = "server:\n  max_connections: 12000\n"
 # file's header, which must fit proxy_buffer_size: with the 4k default an 8 KB body is never
 # cached (nginx logs "proxy_buffer_size 4096 is not enough for cache key"), hence 16k (and
 # proxy_buffers of 16k, which nginx then requires).
-# `X-Cache-Status` shows nginx's verdict.
+# `X-Cache-Status` shows nginx's verdict. The keys zone holds ~500k keys: the miss scenario
+# stores a new entry per request (with 10m nginx answers 500 "could not allocate node in
+# cache keys zone" after ~80k). The cache directory is deleted when the stack stops.
 #
 # `user` is whoever runs the harness: workers started by a root master would otherwise run as
 # `nobody` and could not write the cache under the run directory.
@@ -73,7 +75,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     keepalive_requests 100000;
-    proxy_cache_path {dir}/cache levels=1:2 keys_zone=replicate:10m max_size=1g inactive=60m use_temp_path=off;
+    proxy_cache_path {dir}/cache levels=1:2 keys_zone=replicate:64m max_size=1g inactive=60m use_temp_path=off;
     upstream fake_replicate {{
         server 127.0.0.1:{upstream_port};
         keepalive 128;
@@ -251,6 +253,7 @@ class BenchStack:
         if self.redis_url is not None or self.redis_dir.exists():
             subprocess.run([str(servers.REPO_ROOT / "scripts" / "redis-test.sh"), "stop", str(self.redis_dir)],
                            capture_output=True)
+        shutil.rmtree(self.workdir / "nginx" / "cache", ignore_errors=True)
 
 
 def _process_tree(pid: int) -> List[int]:
