@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -52,7 +53,9 @@ REPRISE_EXTRA_YAML = "server:\n  max_connections: 12000\n"
 # proxy_buffers of 16k, which nginx then requires).
 # `X-Cache-Status` shows nginx's verdict. The keys zone holds ~500k keys: the miss scenario
 # stores a new entry per request (with 10m nginx answers 500 "could not allocate node in
-# cache keys zone" after ~80k). The cache directory is deleted when the stack stops.
+# cache keys zone" after ~80k). The cache lives in /dev/shm when there is one (a tmpfs: the
+# miss scenario writes a file per request, hundreds of thousands, which a disk deletes in
+# minutes) and is deleted when the stack stops.
 #
 # `user` is whoever runs the harness: workers started by a root master would otherwise run as
 # `nobody` and could not write the cache under the run directory.
@@ -75,7 +78,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     keepalive_requests 100000;
-    proxy_cache_path {dir}/cache levels=1:2 keys_zone=replicate:64m max_size=1g inactive=60m use_temp_path=off;
+    proxy_cache_path {cache_dir} levels=1:2 keys_zone=replicate:64m max_size=1g inactive=60m use_temp_path=off;
     upstream fake_replicate {{
         server 127.0.0.1:{upstream_port};
         keepalive 128;
@@ -141,6 +144,7 @@ class BenchStack:
         self.redis_url: Optional[str] = None
         self.processes: Dict[str, servers.ManagedProcess] = {}
         self.urls: Dict[str, str] = {}
+        self.nginx_cache_dir: Optional[Path] = None
         self.exit_codes: Dict[str, Optional[int]] = {}
 
     def url(self, target: str) -> str:
@@ -197,12 +201,15 @@ class BenchStack:
         binary = NGINX if Path(NGINX).exists() else shutil.which("nginx")
         ngdir = self.workdir / "nginx"
         ngdir.mkdir(exist_ok=True)
+        self.nginx_cache_dir = Path(tempfile.mkdtemp(prefix="reprise-bench-nginx-cache-",
+                                                     dir="/dev/shm" if Path("/dev/shm").is_dir() else ngdir))
         last_error = ""
         for _ in range(5):
             port, cache_port = _free_port(), _free_port()
             conf = ngdir / "nginx.conf"
             conf.write_text(NGINX_CONF.format(
-                dir=ngdir, port=port, cache_port=cache_port, upstream_port=upstream_port, workers=self.nginx_workers,
+                dir=ngdir, cache_dir=self.nginx_cache_dir, port=port, cache_port=cache_port,
+                upstream_port=upstream_port, workers=self.nginx_workers,
                 user=pwd.getpwuid(os.geteuid()).pw_name))
             process = servers.ManagedProcess(
                 "nginx", [binary, "-e", str(ngdir / "nginx-error.log"), "-p", str(ngdir), "-c", str(conf)],
@@ -253,7 +260,8 @@ class BenchStack:
         if self.redis_url is not None or self.redis_dir.exists():
             subprocess.run([str(servers.REPO_ROOT / "scripts" / "redis-test.sh"), "stop", str(self.redis_dir)],
                            capture_output=True)
-        shutil.rmtree(self.workdir / "nginx" / "cache", ignore_errors=True)
+        if self.nginx_cache_dir is not None:
+            subprocess.run(["rm", "-rf", str(self.nginx_cache_dir)], capture_output=True)
 
 
 def _process_tree(pid: int) -> List[int]:
