@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Reprise's benchmark harness (see bench/README.md).
 
-  compare  every scenario against its targets (fake directly, nginx, reprise): warm-up, then
-           a measured wrk run each; prints a table with Reprise/nginx ratios and writes the
-           `compare` section of BENCHMARKS.md (or --output).
+  compare  every scenario against its targets (fake directly, nginx, nginx with proxy_cache,
+           reprise) in one session: wrk scenarios (warm-up, then a measured run each), the
+           SSE runner, the idle-connections runner; prints the tables with Reprise's ratios to
+           each scenario's baseline and the goals met or missed, and writes the `compare`
+           section of BENCHMARKS.md (or --output).
   soak     wrk against reprise for --soak-duration seconds, sampling reprise's VmRSS every
            second; reports errors and RSS start/end/max; fails on errors or RSS growth.
   smoke    compare + soak, seconds each, written to --output (never BENCHMARKS.md); fails
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
+import secrets
 import signal
 import subprocess
 import sys
@@ -27,19 +31,17 @@ from typing import List, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_report as report  # noqa: E402
+import runners  # noqa: E402
 import scenarios as scenario_list  # noqa: E402
 from bench_stack import BenchStack, servers  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
-LUA = BENCH_DIR / "wrk" / "request.lua"
+WRK_DIR = BENCH_DIR / "wrk"
 
 
-def wrk_command(args, url: str, scenario, token: str, duration: float, body_file: Optional[Path]) -> List[str]:
-    argv = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{_secs(duration)}", "--latency",
-            "--timeout", "10s", "-s", str(LUA), url + scenario.path, "--", token, scenario.method]
-    if body_file is not None:
-        argv.append(str(body_file))
-    return argv
+def wrk_command(args, url: str, scenario, token: str, duration: float, script_args: List[str]) -> List[str]:
+    return ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{_secs(duration)}", "--latency",
+            "--timeout", "10s", "-s", str(WRK_DIR / scenario.lua), url + scenario.path, "--", token, *script_args]
 
 
 def _secs(seconds: float) -> str:
@@ -64,45 +66,116 @@ def run_wrk(argv: List[str], log_path: Optional[Path]) -> dict:
 def _display(argv: List[str], stack: BenchStack) -> str:
     """The wrk command as documented: the token and temp paths replaced by placeholders."""
     text = " ".join(argv).replace(stack.token, "$TOKEN").replace(str(BENCH_DIR.parent) + "/", "")
-    for target in stack.processes:
-        text = text.replace(stack.url(target), f"http://127.0.0.1:${target.upper()}_PORT")
+    for target in sorted(stack.urls, key=len, reverse=True):
+        text = text.replace(stack.url(target), f"http://127.0.0.1:${target.upper().replace('-', '_')}_PORT")
     return text
 
 
+def prime(stack: BenchStack, target: str, scenario) -> None:
+    """Sends the scenario's create with `Prefer: wait`, then repeats it until the target says
+    `X-Cache-Status: HIT` (Reprise and the nginx cache both send that header)."""
+    headers = {"Authorization": f"Bearer {stack.token}", "Content-Type": "application/json", "Prefer": "wait"}
+    url = stack.url(target) + scenario.path
+    deadline = time.monotonic() + 15
+    while True:
+        status, _, answer_headers = servers.http_exchange("POST", url, headers=headers, body=scenario.body.encode())
+        if status == 201 and answer_headers.get("x-cache-status") == "HIT":
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{scenario.name}/{target}: the create is not served from the cache (last {status})")
+        time.sleep(0.05)
+
+
+def wrk_scenario(args, stack: BenchStack, run_dir: Path, scenario, commands: List[str]) -> dict:
+    script_args: List[str] = []
+    if scenario.body is not None:
+        body_file = run_dir / f"{scenario.name}.body.json"
+        body_file.write_text(scenario.body)
+        script_args = [scenario.method, str(body_file)]
+    elif scenario.lua == "request.lua":
+        script_args = [scenario.method]
+    per_target = {t: [] for t in scenario.targets}
+    for round_index in range(args.rounds):
+        for target in scenario.targets:
+            url = stack.url(target)
+            log = run_dir / f"wrk-{scenario.name}-{target}.log"
+            if scenario.prime:
+                prime(stack, target, scenario)
+
+            def argv_for(duration: float) -> List[str]:
+                extra = [f"{scenario.name}-{target}-{secrets.token_hex(4)}"] if scenario.lua == "unique-create.lua" else []
+                return wrk_command(args, url, scenario, stack.token, duration, script_args + extra)
+
+            if args.warmup > 0:
+                run_wrk(argv_for(args.warmup), log)
+            creates_before = stack.fake_counters()["creates"]["total"] if scenario.count_creates else 0
+            cpu_before, redis_before = stack.cpu_seconds(target), stack.redis_cpu_seconds()
+            argv = argv_for(args.duration)
+            result = run_wrk(argv, log)
+            requests = max(1, result["requests"])
+            result["cpu_us"] = (stack.cpu_seconds(target) - cpu_before) * 1e6 / requests
+            result["redis_cpu_us"] = (stack.redis_cpu_seconds() - redis_before) * 1e6 / requests
+            if scenario.count_creates:
+                result["upstream_creates"] = stack.fake_counters()["creates"]["total"] - creates_before
+            per_target[target].append(result)
+            if round_index == 0:
+                commands.append(_display(argv, stack))
+            print(f"  {scenario.name:<16} {target:<11} round {round_index + 1}: {result['rps']:>9,.0f} req/s  "
+                  f"p50 {result['latency_us']['p50'] / 1000:.2f} ms  p99 {result['latency_us']['p99'] / 1000:.2f} ms  "
+                  f"errors {sum(result['errors'].values())}  CPU {result['cpu_us']:.1f} µs/req"
+                  + (f"  upstream creates {result['upstream_creates']:,}" if scenario.count_creates else ""),
+                  flush=True)
+    return {t: report.median_result(r) for t, r in per_target.items()}
+
+
 def compare(args, stack: BenchStack, run_dir: Path):
-    rows, commands = {}, []
+    results, commands, failures = {}, [], []
     for scenario in scenario_list.select(args.scenario):
-        if scenario.kind != "wrk":
-            raise SystemExit(f"scenario {scenario.name}: runner '{scenario.kind}' not implemented")
-        body_file = None
-        if scenario.body is not None:
-            body_file = run_dir / f"{scenario.name}.body.json"
-            body_file.write_text(scenario.body)
-        per_target = {t: [] for t in scenario.targets}
-        for round_index in range(args.rounds):
+        if scenario.kind == "wrk":
+            rows = wrk_scenario(args, stack, run_dir, scenario, commands)
+            for target, r in rows.items():
+                if r["requests"] == 0 or r["errors"]:
+                    failures.append(f"{scenario.name}/{target}: {r['requests']} requests, {r['errors']} errors")
+                if scenario.prime and r.get("upstream_creates"):
+                    # Not a harness failure: Reprise fails open (forwards) when a Redis lookup
+                    # times out, which a saturated machine can cause. Reported in the table.
+                    print(f"  note: {scenario.name}/{target}: {r['upstream_creates']} of {r['requests']} requests "
+                          "reached upstream (not answered from the cache)", flush=True)
+        elif scenario.kind == "sse":
+            rows = runners.sse(stack.urls, scenario.targets, stack.token, args.sse_iterations, time_limit=300)
+            for target, r in rows.items():
+                print(f"  {scenario.name:<16} {target:<11} {r['streams']} streams: first event p50 "
+                      f"{r['first_ms']['p50']:.3f} ms, whole stream p50 {r['whole_ms']['p50']:.3f} ms", flush=True)
+        elif scenario.kind == "idle":
+            rows = {}
             for target in scenario.targets:
-                url = stack.url(target)
-                log = run_dir / f"wrk-{scenario.name}-{target}.log"
-                if args.warmup > 0:
-                    run_wrk(wrk_command(args, url, scenario, stack.token, args.warmup, body_file), log)
-                argv = wrk_command(args, url, scenario, stack.token, args.duration, body_file)
-                result = run_wrk(argv, log)
-                per_target[target].append(result)
-                if round_index == 0:
-                    commands.append(_display(argv, stack))
-                print(f"  {scenario.name:<18} {target:<8} round {round_index + 1}: {result['rps']:>10,.0f} req/s  "
-                      f"p50 {result['latency_us']['p50'] / 1000:.2f} ms  p99 {result['latency_us']['p99'] / 1000:.2f} ms  "
-                      f"errors {sum(result['errors'].values())}", flush=True)
-        rows[scenario.name] = {t: report.median_result(r) for t, r in per_target.items()}
-    return rows, commands
+                rows[target] = runners.idle(stack.url(target), stack.token, args.idle_connections,
+                                            lambda t=target: stack.rss_kib(t))
+                r = rows[target]
+                print(f"  {scenario.name:<16} {target:<11} RSS {r['rss_before_kib'] / 1024:.1f} → "
+                      f"{r['rss_held_kib'] / 1024:.1f} MiB with {r['connections']:,} held "
+                      f"({r['per_connection_kib']:.2f} KiB each), {r['rss_after_kib'] / 1024:.1f} MiB after", flush=True)
+        else:
+            raise SystemExit(f"scenario {scenario.name}: unknown runner '{scenario.kind}'")
+        results[scenario.name] = rows
+    return results, commands, failures
 
 
 def soak(args, stack: BenchStack, run_dir: Path) -> dict:
-    scenario = scenario_list.select(["passthrough-get"])[0]
+    scenario = scenario_list.select([args.soak_scenario])[0]
+    if scenario.kind != "wrk" or scenario.lua != "request.lua":
+        raise SystemExit(f"--soak-scenario {scenario.name}: only fixed-request wrk scenarios can soak")
+    script_args = [scenario.method]
+    if scenario.body is not None:
+        body_file = run_dir / f"{scenario.name}.body.json"
+        body_file.write_text(scenario.body)
+        script_args.append(str(body_file))
+    if scenario.prime:
+        prime(stack, "reprise", scenario)
     url = stack.url("reprise")
     log = run_dir / "wrk-soak.log"
     if args.warmup > 0:
-        run_wrk(wrk_command(args, url, scenario, stack.token, args.warmup, None), log)
+        run_wrk(wrk_command(args, url, scenario, stack.token, args.warmup, script_args), log)
     samples: List[int] = []
     stop = threading.Event()
 
@@ -113,7 +186,7 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    argv = wrk_command(args, url, scenario, stack.token, args.soak_duration, None)
+    argv = wrk_command(args, url, scenario, stack.token, args.soak_duration, script_args)
     try:
         result = run_wrk(argv, log)
     finally:
@@ -122,6 +195,7 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
     samples.append(stack.rss_kib("reprise"))
     growth = samples[-1] - samples[0]
     return {
+        "scenario": scenario.name,
         "command": _display(argv, stack),
         "requests": result["requests"],
         "rps": result["rps"],
@@ -136,25 +210,14 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
     }
 
 
-def soak_markdown(s: dict, args) -> str:
-    e = s["errors"]
-    return "\n".join([
-        f"Soak: wrk against reprise for {args.soak_duration:.0f} s at {args.connections} connections "
-        f"(after a {args.warmup:.0f} s warm-up); reprise's VmRSS sampled every second.",
-        "",
-        "| requests | requests/s | errors: connect / read / write / timeout / non-2xx "
-        "| RSS start | RSS end | RSS max | growth | verdict |",
-        "|---:|---:|---|---:|---:|---:|---:|---|",
-        f"| {s['requests']:,} | {s['rps']:,.0f} | {e['connect']} / {e['read']} / {e['write']} / {e['timeout']} / "
-        f"{e['status']} | {s['rss_start_kib'] / 1024:.1f} MiB | {s['rss_end_kib'] / 1024:.1f} MiB "
-        f"| {s['rss_max_kib'] / 1024:.1f} MiB | {s['rss_growth_kib'] / 1024:+.1f} MiB "
-        f"| {'OK' if s['error_total'] == 0 and s['flat'] else 'FAIL'} "
-        f"(limit {args.max_rss_growth_mib} MiB) |",
-        "",
-        "RSS samples (MiB): " + " ".join(f"{k / 1024:.1f}" for k in s["samples_kib"]),
-        "",
-        "Command: `" + s["command"] + "`",
-    ])
+def raise_open_file_limit(needed: int) -> None:
+    """The idle scenario holds `needed` sockets here and as many in the proxy (a child, which
+    inherits the limit): `ulimit -n` up to the hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise SystemExit(f"bench: the open-file hard limit is {hard}; the idle scenario needs {needed}")
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
 def parse_args(argv=None):
@@ -164,9 +227,13 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of wrk before each measured run")
     p.add_argument("--rounds", type=int, default=1, help="measured runs per target; the median is reported")
     p.add_argument("--soak-duration", type=float, default=60.0)
+    p.add_argument("--soak-scenario", default="passthrough-get",
+                   help="what the soak sends (a fixed-request wrk scenario; hit-small soaks the hit path)")
     p.add_argument("--max-rss-growth-mib", type=float, default=16.0, help="soak fails above this RSS growth")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--sse-iterations", type=int, default=200, help="streams per target (sse scenario)")
+    p.add_argument("--idle-connections", type=int, default=10_000, help="connections held (idle scenario)")
     p.add_argument("--fake-loops", type=int, default=1, help="event loops of fake-replicate (--loops)")
     p.add_argument("--nginx-workers", default="auto", help="nginx worker_processes")
     p.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
@@ -195,38 +262,28 @@ def main(argv=None) -> int:
     if args.mode != "soak":
         for scenario in scenario_list.select(args.scenario):
             targets.update(scenario.targets)
+        raise_open_file_limit(args.idle_connections + 1024)
     failures: List[str] = []
     print(f"bench {args.mode}: logs in {run_dir}", flush=True)
     with BenchStack(run_dir / "servers", targets, args.fake_loops, args.nginx_workers) as stack:
         if args.mode in ("compare", "smoke"):
-            rows, commands = compare(args, stack, run_dir)
-            table = report.compare_table(rows)
-            print("\n" + table + "\n")
-            for name, per_target in rows.items():
-                for target, r in per_target.items():
-                    if r["requests"] == 0 or r["errors"]:
-                        failures.append(f"{name}/{target}: {r['requests']} requests, {r['errors']} errors")
-            body = "\n".join([
-                f"Compare: `wrk -t{args.threads} -c{args.connections}`, {args.warmup:.0f} s warm-up then "
-                f"{args.duration:.0f} s measured per target, {args.rounds} round(s) (median).",
-                "", table, "", "Commands (ports and token are per run):", "",
-                *[f"- `{c}`" for c in commands], "",
-                "Not measured yet: " + "; ".join(f"{n} ({d})" for n, d in scenario_list.PLANNED) + ".",
-                "", "Machine:", "", report.notes_block(notes),
-            ])
-            report.update_section(output, "compare", body)
+            results, commands, failures = compare(args, stack, run_dir)
+            text = report.compare_markdown(args, scenario_list.select(args.scenario), results, commands, notes)
+            print("\n" + text + "\n")
+            report.update_section(output, "compare", text)
         if args.mode in ("soak", "smoke"):
             if args.mode == "smoke":
                 args.soak_duration = min(args.soak_duration, 3.0)
             result = soak(args, stack, run_dir)
-            text = soak_markdown(result, args)
+            text = report.soak_markdown(result, args)
             print("\n" + text + "\n")
             if result["error_total"]:
                 failures.append(f"soak: {result['error_total']} errors {result['errors']}")
             if not result["flat"] and args.mode == "soak":
                 failures.append(f"soak: RSS grew {result['rss_growth_kib'] / 1024:.1f} MiB "
                                 f"(limit {args.max_rss_growth_mib} MiB)")
-            report.update_section(output, "soak", text + "\n\nMachine:\n\n" + report.notes_block(notes))
+            section = "soak" if args.soak_scenario == "passthrough-get" else f"soak-{args.soak_scenario}"
+            report.update_section(output, section, text + "\n\nMachine:\n\n" + report.notes_block(notes))
     for name, code in stack.exit_codes.items():
         if code != 0:
             failures.append(f"{name} exited with {code!r} after SIGTERM")

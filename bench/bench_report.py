@@ -58,12 +58,12 @@ def machine_notes(reprise_binary: Optional[Path]) -> Dict[str, str]:
 
 
 def median_result(runs: List[dict]) -> dict:
-    """Median of each figure over rounds; errors are summed (any error is reported)."""
+    """Median of each figure over rounds; errors and upstream creates are summed."""
     def med(key, sub=None):
         values = [r[key][sub] if sub else r[key] for r in runs]
         return statistics.median(values)
 
-    return {
+    out = {
         "rps": med("rps"),
         "p50_ms": med("latency_us", "p50") / 1000.0,
         "p99_ms": med("latency_us", "p99") / 1000.0,
@@ -71,35 +71,129 @@ def median_result(runs: List[dict]) -> dict:
         "errors": sum(sum(r["errors"].values()) for r in runs),
         "non2xx": sum(r["errors"]["status"] for r in runs),
         "rounds": len(runs),
+        "cpu_us": med("cpu_us"),
+        "redis_cpu_us": med("redis_cpu_us"),
     }
-
-
-def compare_table(scenario_rows: Dict[str, Dict[str, dict]]) -> str:
-    lines = [
-        "| scenario | target | requests/s | p50 ms | p99 ms | errors (non-2xx) |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    ratios = []
-    for scenario, rows in scenario_rows.items():
-        for target, r in rows.items():
-            lines.append(
-                f"| {scenario} | {target} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
-                f"| {r['errors']} ({r['non2xx']}) |"
-            )
-        if "reprise" in rows and "nginx" in rows:
-            rp, ng = rows["reprise"], rows["nginx"]
-            ratios.append(
-                f"| {scenario} | {_ratio(rp['rps'], ng['rps'])} | {_ratio(rp['p50_ms'], ng['p50_ms'])} "
-                f"| {_ratio(rp['p99_ms'], ng['p99_ms'])} |"
-            )
-    if ratios:
-        lines += ["", "Reprise / nginx (requests/s: higher is better; latency: lower is better):", "",
-                  "| scenario | requests/s | p50 | p99 |", "|---|---:|---:|---:|"] + ratios
-    return "\n".join(lines)
+    if "upstream_creates" in runs[0]:
+        out["upstream_creates"] = sum(r["upstream_creates"] for r in runs)
+    return out
 
 
 def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b else "n/a"
+
+
+def _wrk_tables(scenarios, results) -> List[str]:
+    lines = [
+        "| scenario | target | requests/s | p50 ms | p99 ms | errors (non-2xx) | upstream creates "
+        "| CPU µs/request (+ Redis) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    ratios = []
+    for sc in scenarios:
+        rows = results[sc.name]
+        for target, r in rows.items():
+            creates = f"{r['upstream_creates']:,}" if "upstream_creates" in r else "–"
+            cpu = f"{r['cpu_us']:.1f}" + (f" (+ {r['redis_cpu_us']:.1f})" if target == "reprise" else "")
+            lines.append(f"| {sc.name} | {target} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+                         f"| {r['errors']} ({r['non2xx']}) | {creates} | {cpu} |")
+        if "reprise" in rows and sc.baseline in rows:
+            rp, base = rows["reprise"], rows[sc.baseline]
+            ratios.append(f"| {sc.name} | {sc.baseline} | {_ratio(rp['rps'], base['rps'])} "
+                          f"| {_ratio(rp['p50_ms'], base['p50_ms'])} | {_ratio(rp['p99_ms'], base['p99_ms'])} "
+                          f"| {_ratio(rp['cpu_us'], base['cpu_us'])} |")
+    lines += ["", "Reprise / baseline (requests/s: higher is better; latency and CPU: lower is better):", "",
+              "| scenario | baseline | requests/s | p50 | p99 | CPU/request (without Redis) |",
+              "|---|---|---:|---:|---:|---:|"] + ratios
+    return lines
+
+
+def _sse_table(rows: Dict[str, dict]) -> List[str]:
+    lines = ["| target | streams | first event p50 ms | p90 | p99 | whole stream p50 ms | p90 | p99 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for target, r in rows.items():
+        f, w = r["first_ms"], r["whole_ms"]
+        lines.append(f"| {target} | {r['streams']} | {f['p50']:.3f} | {f['p90']:.3f} | {f['p99']:.3f} "
+                     f"| {w['p50']:.3f} | {w['p90']:.3f} | {w['p99']:.3f} |")
+    return lines
+
+
+def _idle_table(rows: Dict[str, dict]) -> List[str]:
+    lines = ["| target | connections held | RSS before | RSS while held | per connection | RSS after closing "
+             "| new-connection request p50 / p99 ms while held |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for target, r in rows.items():
+        lines.append(f"| {target} | {r['connections']:,} | {r['rss_before_kib'] / 1024:.1f} MiB "
+                     f"| {r['rss_held_kib'] / 1024:.1f} MiB | {r['per_connection_kib']:.2f} KiB "
+                     f"| {r['rss_after_kib'] / 1024:.1f} MiB | {r['probe_ms']['p50']:.3f} / {r['probe_ms']['p99']:.3f} |")
+    return lines
+
+
+def goals(results) -> List[tuple]:
+    """(goal, figure, met) for the goals of issues 2 and 8, from the figures of this run."""
+    out = []
+    pt = results.get("passthrough-get")
+    if pt and "nginx" in pt and "reprise" in pt:
+        rps = pt["reprise"]["rps"] / pt["nginx"]["rps"]
+        p99 = pt["reprise"]["p99_ms"] / pt["nginx"]["p99_ms"]
+        out.append(("pass-through requests/s ≥ 1.0× nginx", f"{rps:.2f}×", rps >= 1.0))
+        out.append(("pass-through p99 no worse than nginx", f"{p99:.2f}×", p99 <= 1.0))
+    for name in ("hit-small", "hit-8k"):
+        hit = results.get(name)
+        if hit and "nginx-cache" in hit and "reprise" in hit:
+            rps = hit["reprise"]["rps"] / hit["nginx-cache"]["rps"]
+            out.append((f"{name} requests/s ≥ 1.0× nginx proxy_cache", f"{rps:.2f}×", rps >= 1.0))
+    sse = results.get("sse-200")
+    if sse and "fake" in sse and "reprise" in sse:
+        delta = sse["reprise"]["first_ms"]["p50"] - sse["fake"]["first_ms"]["p50"]
+        out.append(("SSE first event ≤ +1 ms over the fake (p50)", f"{delta:+.3f} ms", delta <= 1.0))
+    return out
+
+
+def compare_markdown(args, scenarios, results, commands: List[str], notes: Dict[str, str]) -> str:
+    by_kind = {kind: [sc for sc in scenarios if sc.kind == kind] for kind in ("wrk", "sse", "idle")}
+    lines = [f"One session (`make bench`): every figure below comes from the same run, servers and machine.", ""]
+    g = goals(results)
+    if g:
+        lines += ["Goals (issues 2 and 8):", "", "| goal | this run | met |", "|---|---:|---|"]
+        lines += [f"| {goal} | {figure} | {'yes' if met else '**no**'} |" for goal, figure, met in g]
+        lines.append("")
+    if by_kind["wrk"]:
+        lines += [f"Throughput: `wrk -t{args.threads} -c{args.connections}`, {args.warmup:.0f} s warm-up then "
+                  f"{args.duration:.0f} s measured per target, {args.rounds} round(s) (median). "
+                  "`upstream creates`: creates the fake received during the measured run.", ""]
+        lines += _wrk_tables(by_kind["wrk"], results)
+        lines.append("")
+    for sc in by_kind["sse"]:
+        lines += [f"SSE ({sc.name}): {sc.description}; a new connection per stream, targets interleaved, "
+                  "time from connecting.", ""] + _sse_table(results[sc.name]) + [""]
+    for sc in by_kind["idle"]:
+        lines += [f"Idle connections ({sc.name}): {sc.description}.", ""] + _idle_table(results[sc.name]) + [""]
+    lines += ["Scenarios:", ""] + [f"- `{sc.name}`: {sc.description}" for sc in scenarios] + [""]
+    lines += ["wrk commands (ports and token are per run):", ""] + [f"- `{c}`" for c in commands]
+    lines += ["", "Machine:", "", notes_block(notes)]
+    return "\n".join(lines)
+
+
+def soak_markdown(s: dict, args) -> str:
+    e = s["errors"]
+    return "\n".join([
+        f"Soak ({s['scenario']}): wrk against reprise for {args.soak_duration:.0f} s at {args.connections} "
+        f"connections (after a {args.warmup:.0f} s warm-up); reprise's VmRSS sampled every second.",
+        "",
+        "| requests | requests/s | errors: connect / read / write / timeout / non-2xx "
+        "| RSS start | RSS end | RSS max | growth | verdict |",
+        "|---:|---:|---|---:|---:|---:|---:|---|",
+        f"| {s['requests']:,} | {s['rps']:,.0f} | {e['connect']} / {e['read']} / {e['write']} / {e['timeout']} / "
+        f"{e['status']} | {s['rss_start_kib'] / 1024:.1f} MiB | {s['rss_end_kib'] / 1024:.1f} MiB "
+        f"| {s['rss_max_kib'] / 1024:.1f} MiB | {s['rss_growth_kib'] / 1024:+.1f} MiB "
+        f"| {'OK' if s['error_total'] == 0 and s['flat'] else 'FAIL'} "
+        f"(limit {args.max_rss_growth_mib} MiB) |",
+        "",
+        "RSS samples (MiB): " + " ".join(f"{k / 1024:.1f}" for k in s["samples_kib"]),
+        "",
+        "Command: `" + s["command"] + "`",
+    ])
 
 
 def notes_block(notes: Dict[str, str]) -> str:

@@ -2,49 +2,94 @@
 
 A target is one of the servers the harness starts (bench_stack.TARGETS): `fake` (the fake
 Replicate API itself: the reference ceiling), `nginx` (Debian's nginx as a pass-through proxy
-to the fake) and `reprise` (release build, proxying to the same fake).
+to the fake), `nginx-cache` (the same nginx on another port, with `proxy_cache` set up to cache
+POSTs keyed on the request body: the simplest cache a user would put in front of Replicate
+instead of Reprise) and `reprise` (release build, proxying to the same fake).
 
-A scenario's `kind` picks the runner in bench.py. Only `wrk` exists now; planned scenarios
-(each needs Reprise features that are still being built) are listed in PLANNED so that the
-table in BENCHMARKS.md says what is not measured yet.
+A scenario's `kind` picks the runner in bench.py: `wrk` (throughput and latency, one Lua
+script per scenario), `sse` (time to the first event and to the end of a stream, bench/runners.py)
+and `idle` (memory with many idle keep-alive connections, bench/runners.py). `baseline` is the
+target Reprise is compared with; `targets` (the goals in BENCHMARKS.md) are judged against it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from typing import Optional, Tuple
+
+HELLO_WORLD_CREATE = "/v1/models/replicate/hello-world/predictions"
+
+
+def _create_body(text: str) -> str:
+    return json.dumps({"input": {"text": text}}, separators=(",", ":"))
+
+
+# About 8 KB: a long prompt, as LLM clients send.
+_EIGHT_KB_TEXT = ("Summarise the following notes for a weekly report. " * 160)[:8100]
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     description: str
-    method: str
-    path: str
     targets: Tuple[str, ...]
     kind: str = "wrk"
+    method: str = "GET"
+    path: str = "/v1/models/replicate/hello-world"
+    # wrk script in bench/wrk/ (request.lua: fixed request; unique-create.lua: new input each time).
+    lua: str = "request.lua"
     # JSON body sent with every request (POST scenarios), or None.
     body: Optional[str] = None
-    # Extra notes printed under the table.
-    notes: Tuple[str, ...] = field(default_factory=tuple)
+    # Send this create once (with `Prefer: wait`) before measuring and check it is served from
+    # the cache: every measured request is then a hit.
+    prime: bool = False
+    # The target Reprise's figures are divided by.
+    baseline: str = "nginx"
+    # Count the fake's prediction creates during each measured run (create scenarios).
+    count_creates: bool = False
 
 
 SCENARIOS = [
     Scenario(
         name="passthrough-get",
         description="GET a model (small JSON answer) through the proxy; nothing cached",
-        method="GET",
-        path="/v1/models/replicate/hello-world",
         targets=("fake", "nginx", "reprise"),
     ),
-]
-
-# Not measured yet; kept here so the report and the README name them.
-PLANNED = [
-    ("cache-hit", "POST /v1/predictions with one fixed input: every request after the first is a HIT"),
-    ("cache-miss", "POST /v1/predictions with a new input per request (wrk Lua counter): MISS path"),
-    ("sse-first-event", "latency from create to the first SSE `output` event through the proxy"),
-    ("idle-10k", "10,000 idle keep-alive connections held open: memory and accept latency"),
+    Scenario(
+        name="hit-small",
+        description="POST the same small create (about 40 B) again and again: every request a cache hit",
+        targets=("nginx-cache", "reprise"),
+        method="POST", path=HELLO_WORLD_CREATE, body=_create_body("bench hit"), prime=True,
+        baseline="nginx-cache", count_creates=True,
+    ),
+    Scenario(
+        name="hit-8k",
+        description="POST the same 8 KB create again and again: every request a cache hit",
+        targets=("nginx-cache", "reprise"),
+        method="POST", path=HELLO_WORLD_CREATE, body=_create_body(_EIGHT_KB_TEXT), prime=True,
+        baseline="nginx-cache", count_creates=True,
+    ),
+    Scenario(
+        name="miss",
+        description="POST a create with a new input each time (`Prefer: wait`; the fake answers at once): "
+                    "lookup, forward, store",
+        targets=("fake", "nginx", "nginx-cache", "reprise"),
+        method="POST", path=HELLO_WORLD_CREATE, lua="unique-create.lua", count_creates=True,
+    ),
+    Scenario(
+        name="sse-200",
+        description="create a streaming prediction, open urls.stream: time to the first `event:` line and to "
+                    "`event: done` of a 200-event stream",
+        targets=("fake", "nginx", "reprise"),
+        kind="sse", baseline="fake",
+    ),
+    Scenario(
+        name="idle-10k",
+        description="10,000 idle keep-alive connections (one request each, then held): RSS of the proxy",
+        targets=("nginx", "reprise"),
+        kind="idle",
+    ),
 ]
 
 

@@ -26,7 +26,7 @@ case "$mode" in
         mkdir -p "$REPO_ROOT/.tmp"
         out_dir="$(mktemp -d "$REPO_ROOT/.tmp/bench-smoke.XXXXXX")"
         code=0
-        python3 "$REPO_ROOT/bench/bench.py" smoke --duration 2 --warmup 1 \
+        python3 "$REPO_ROOT/bench/bench.py" smoke --duration 1 --warmup 0 --sse-iterations 10 --idle-connections 300 \
             --output "$out_dir/BENCHMARKS.smoke.md" --results-dir "$out_dir/results" "$@" || code=$?
         if [ "$code" -eq 0 ]; then
             rm -rf "$out_dir"

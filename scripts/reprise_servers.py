@@ -193,22 +193,28 @@ class ManagedProcess:
         return f"--- {self.name} log {self.log_path}{cut} ---\n" + "\n".join(shown) + f"\n--- end of {self.name} log ---"
 
 
-def http_request(
+def http_request(*args, **kwargs) -> tuple:
+    """(status, body bytes) of `http_exchange` (same arguments); status 0 when nothing answered."""
+    return http_exchange(*args, **kwargs)[:2]
+
+
+def http_exchange(
     method: str,
     url: str,
     headers: Optional[Mapping[str, str]] = None,
     body: Optional[bytes] = None,
     timeout: float = 5.0,
 ) -> tuple:
-    """(status, body bytes); status 0 when nothing answered."""
+    """(status, body bytes, response headers with lowercase names); status 0 when nothing
+    answered."""
     request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
+            return response.status, response.read(), {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.read(), {k.lower(): v for k, v in error.headers.items()}
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
-        return 0, str(error).encode()
+        return 0, str(error).encode(), {}
 
 
 def start_fake(

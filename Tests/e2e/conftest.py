@@ -61,13 +61,14 @@ def stack(binaries, redis_url, workdir):
             extra_args=["--page-size", str(support.FAKE_PAGE_SIZE), "--stream-interval-ms", "5"],
         )
         started.append(fake)
+        key_prefix = f"reprise-e2e-{uuid.uuid4().hex[:8]}:"
         config = servers.write_reprise_config(
             workdir / "reprise.yaml",
             upstream_url=fake.base_url,
             redis_url=redis_url,
             key_prefix=key_prefix,
             # Webhook receivers in the tests listen on loopback, which the SSRF guard refuses.
-            extra_yaml="webhooks:\n  allow_private: true\n",
+            extra_yaml=support.E2E_CONFIG_EXTRA + "webhooks:\n  allow_private: true\n",
         )
         reprise = servers.start_reprise(workdir, config)
         started.append(reprise)
@@ -85,6 +86,7 @@ def stack(binaries, redis_url, workdir):
         fake=fake,
         reprise=reprise,
         config_path=config,
+        key_prefix=key_prefix,
     )
     yield _ACTIVE
     _ACTIVE = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -27,6 +28,26 @@ FAKE_MODELS = {"replicate/hello-world", "meta/meta-llama-3-8b-instruct", "stabil
 TERMINAL = {"succeeded", "failed", "canceled"}
 # The fake's page size for GET /v1/models: small, so that listing the models takes pages.
 FAKE_PAGE_SIZE = 2
+# List price of replicate/hello-world in the session's config (USD per second of predict_time
+# on hardware `cpu`), so that hits report money saved.
+HELLO_WORLD_USD_PER_SECOND = 0.0001
+# Appended to the generated config (inside `cache:`, then `pricing:`). hello-world is named in
+# `cache.models` too: only models named there get their own `model` metric label today.
+E2E_CONFIG_EXTRA = (
+    "  models:\n"
+    "    replicate/hello-world: { ttl: 1h }\n"
+    "pricing:\n"
+    "  hardware:\n"
+    f"    cpu: {HELLO_WORLD_USD_PER_SECOND}\n"
+    "  models:\n"
+    "    replicate/hello-world: { hardware: cpu }\n"
+)
+
+
+def hello_world_predict_time(text: str) -> float:
+    """The fake's `metrics.predict_time` for hello-world (PredictionPlanner): 0.1 s + 0.01 s
+    per UTF-8 byte of `text`."""
+    return 0.1 + 0.01 * len(text.encode())
 
 
 def new_token() -> str:
@@ -79,6 +100,8 @@ class Stack:
     fake: servers.ManagedProcess
     reprise: servers.ManagedProcess
     config_path: Path
+    # `redis.key_prefix` of this session's reprise: every key it writes starts with it.
+    key_prefix: str
 
     @property
     def url(self) -> str:
@@ -93,11 +116,27 @@ class Stack:
 
 
 @dataclass
+class Answer:
+    """One response a recording client received (its body is left to the client)."""
+
+    method: str
+    url: str
+    status: int
+    headers: Dict[str, str]
+
+
+@dataclass
 class RecordingClient:
-    """A replicate 1.x client plus the (method, url) of every request it sent."""
+    """A replicate 1.x client plus the (method, url) of every request it sent and the status
+    and headers of every response it received (httpx event hooks on the client's transport)."""
 
     client: object
     requests: List[Tuple[str, str]] = field(default_factory=list)
+    responses: List[Answer] = field(default_factory=list)
+
+    def creates(self) -> List[Answer]:
+        """The answers to prediction creates (POST …/predictions), in order."""
+        return [a for a in self.responses if a.method == "POST" and a.url.endswith("/predictions")]
 
     def close(self) -> None:
         # The httpx client exists only once a request was made.
@@ -114,10 +153,16 @@ def make_py1_client(stack: Stack, token: Optional[str] = None, base_url: Optiona
     def on_request(request) -> None:
         recorded.requests.append((request.method, str(request.url)))
 
+    def on_response(response) -> None:
+        request = response.request
+        recorded.responses.append(
+            Answer(request.method, str(request.url), response.status_code, {k.lower(): v for k, v in response.headers.items()})
+        )
+
     recorded.client = replicate.Client(
         api_token=token or stack.token,
         base_url=base_url or stack.url,
-        event_hooks={"request": [on_request]},
+        event_hooks={"request": [on_request], "response": [on_response]},
     )
     recorded.client.poll_interval = 0.05
     return recorded
@@ -178,3 +223,65 @@ def next_client_python() -> str:
         )
     return str(path)
 
+
+
+# MARK: - Looking behind Reprise: the fake's counters, Reprise's metrics, its Redis keys
+
+
+def fake_counters(stack: Stack) -> dict:
+    """The fake's `GET /_fake/counters`, asked directly (not through Reprise)."""
+    status, body = servers.http_request("GET", stack.fake.base_url + "/_fake/counters")
+    assert status == 200, f"GET /_fake/counters answered {status}: {body[:200]!r}"
+    return json.loads(body)
+
+
+def upstream_creates(stack: Stack) -> int:
+    """Prediction creates the fake has received, over its three create routes."""
+    return fake_counters(stack)["creates"]["total"]
+
+
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def metric_value(stack: Stack, name: str, labels: Dict[str, str]) -> float:
+    """The value of one series in Reprise's `/metrics`; 0 while the series does not exist yet
+    (counters start at 0 and are only printed once they moved)."""
+    status, body = servers.http_request("GET", stack.url + "/metrics")
+    assert status == 200, f"/metrics answered {status}"
+    for line in body.decode().splitlines():
+        match = _SAMPLE.match(line)
+        if match and match.group(1) == name and dict(_LABEL.findall(match.group(2) or "")) == labels:
+            return float(match.group(3))
+    return 0.0
+
+
+def _redis_cli(stack: Stack, args: List[str], stdin: Optional[str] = None) -> str:
+    done = subprocess.run(["redis-cli", "-u", stack.redis_url, *args], input=stdin, capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, f"redis-cli {args[:2]} failed: {done.stderr}"
+    return done.stdout
+
+
+def wait_for_cache_entry(stack: Stack, cache_key: str, timeout: float = 15.0) -> None:
+    """Waits until Reprise has stored the entry named by an `X-Cache-Key` (writes to Redis are
+    not awaited before the answer, so a test that repeats a create waits for the write).
+    The key layout is RedisKeySchema's: `<prefix>v1:e:{<key>}`."""
+    key = f"{stack.key_prefix}v1:e:{{{cache_key}}}"
+    deadline = time.monotonic() + timeout
+    while _redis_cli(stack, ["EXISTS", key]).strip() != "1":
+        assert time.monotonic() < deadline, f"cache entry {key} not stored within {timeout}s"
+        time.sleep(0.02)
+
+
+def redis_keys_and_values(stack: Stack) -> Tuple[List[str], str]:
+    """Every key under this session's prefix and all their values as one text (every key
+    Reprise writes is a string; another type fails here so that this check gets extended)."""
+    keys = [k for k in _redis_cli(stack, ["--scan", "--pattern", stack.key_prefix + "*"]).splitlines() if k]
+    if not keys:
+        return [], ""
+    types = _redis_cli(stack, [], stdin="".join(f'TYPE "{k}"\n' for k in keys)).split()
+    odd = [(k, t) for k, t in zip(keys, types) if t != "string"]
+    assert not odd, f"keys that are not strings (extend this check to read them): {odd[:5]}"
+    values = _redis_cli(stack, ["MGET", *keys])
+    return keys, values
