@@ -253,7 +253,7 @@ final class CreateExchange: HTTPExchangeDelegate {
         headers.add(.xCacheStatus, result.headerValue)
         headers.add(.xCacheKey, keyed.key.hex)
         headers.add(.age, String(entry.ageSeconds(nowMillis: nowNanos / 1_000_000)))
-        headers.add(.xRepriseSavedUSD, String(saved))
+        headers.add(.xRepriseSavedUSD, USDAmount.string(saved))
         if let prefer = exchange.head.headers[.prefer], prefer.hasPrefix("wait") {
             headers.add(.preferenceApplied, prefer)
         }

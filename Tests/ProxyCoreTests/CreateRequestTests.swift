@@ -108,3 +108,13 @@ import Testing
         #expect(PredictionRecord.decode(Array("{}".utf8)) == nil)
     }
 }
+
+@Suite struct USDAmountTests {
+    @Test(arguments: [
+        (0.0, "0"), (-1.0, "0"), (1.3000000000000001e-05, "0.000013"), (0.25, "0.25"), (12.0, "12"),
+        (0.00001505, "0.00001505"), (Double.nan, "0"),
+    ])
+    func formats(value: Double, expected: String) {
+        #expect(USDAmount.string(value) == expected)
+    }
+}
