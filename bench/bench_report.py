@@ -161,7 +161,7 @@ def compare_markdown(args, scenarios, results, commands: List[str], notes: Dict[
     if by_kind["wrk"]:
         lines += [f"Throughput: `wrk -t{args.threads} -c{args.connections}`, {args.warmup:.0f} s warm-up then "
                   f"{args.duration:.0f} s measured per target, {args.rounds} round(s) (median). "
-                  "`upstream creates`: creates the fake received during the measured run.", ""]
+                  "`upstream creates`: creates the fake received during the measured runs (summed over rounds).", ""]
         lines += _wrk_tables(by_kind["wrk"], results)
         lines.append("")
     for sc in by_kind["sse"]:
