@@ -56,7 +56,7 @@ PROFILES = {
     "short": Profile(
         name="short", outage_connections=8, outage_phase_seconds=1.5, slow_redis_sleep_seconds=1.5, slow_redis_sleeps=1,
         attack_seconds=2.0, slowloris_connections=200, idle_connections=2000, sigterm_slow_creates=12,
-        soak_seconds=30, soak_sample_seconds=2, soak_workers=4, leak_rounds=(3,)),
+        soak_seconds=20, soak_sample_seconds=2, soak_workers=2, leak_rounds=(3,)),
     "long": Profile(
         name="long", outage_connections=32, outage_phase_seconds=10, slow_redis_sleep_seconds=1.5, slow_redis_sleeps=8,
         attack_seconds=10.0, slowloris_connections=1000, idle_connections=10000, sigterm_slow_creates=64,
