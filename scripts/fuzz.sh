@@ -37,12 +37,29 @@ compgen -G "$swift_root/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev
     || compgen -G "$swift_root/lib/swift/clang/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null \
     || die "no libclang_rt.fuzzer in the Swift toolchain at $swift_root"
 
-sanitizer_flags=()
-IFS=, read -ra names <<<"$sanitize"
-for name in "${names[@]}"; do sanitizer_flags+=(--sanitize="$name"); done
-log "building Tests/Fuzz (release, ${sanitize})"
+# SwiftPM's --sanitize=fuzzer makes the executables libFuzzer programs (no `main` of their
+# own); the instrumentation comes from one -sanitize=a,b flag. Not --sanitize=fuzzer
+# --sanitize=address: SwiftPM passes those as two -sanitize= options, in an order that is not
+# fixed (it changed when the manifest changed), and swiftc compiles with the last one only,
+# so a build came out either without coverage (libFuzzer fuzzing blind) or without ASan
+# checks in the Swift code. Both are checked below.
+sanitizer_flags=(--sanitize=fuzzer -Xswiftc "-sanitize=$sanitize")
+log "building Tests/Fuzz (release, -sanitize=${sanitize})"
 swift build --package-path Tests/Fuzz -c release "${sanitizer_flags[@]}"
 bin_dir="$(swift build --package-path Tests/Fuzz -c release "${sanitizer_flags[@]}" --show-bin-path)"
+# Refuse a build that would fuzz blind: the code under test must carry coverage counters.
+for target in "${targets[@]}"; do
+    counters="$(SWIFT_BACKTRACE=enable=no "$bin_dir/$target" -runs=1 2>&1 \
+        | sed -n 's/.*Loaded 1 modules *(\([0-9]*\) inline 8-bit counters).*/\1/p' | head -1)"
+    [ "${counters:-0}" -ge 1000 ] || die "$target has ${counters:-no} coverage counters: not instrumented"
+    checks=0
+    if [[ ",$sanitize," == *",address,"* ]]; then
+        # ASan's checks call __asan_report_* on failure; only instrumented code has such calls.
+        checks="$(objdump -d --no-show-raw-insn "$bin_dir/$target" | grep -c 'call.*<__asan_report_' || true)"
+        [ "$checks" -ge 1000 ] || die "$target has $checks ASan checks: not instrumented"
+    fi
+    log "$target: $counters coverage counters, $checks ASan check sites"
+done
 
 # The Swift runtime's crash handler reads memory ASan reports on; libFuzzer reports itself.
 export SWIFT_BACKTRACE=enable=no
@@ -73,7 +90,10 @@ for target in "${targets[@]}"; do
     seconds="$(awk -v ms="$elapsed_ms" 'BEGIN { printf "%.1f", ms / 1000 }')"
     rate="$(awk -v n="${done_runs:-0}" -v ms="$elapsed_ms" 'BEGIN { printf "%d", (ms > 0 ? n * 1000 / ms : 0) }')"
     rss="$(sed -n 's/^stat::peak_rss_mb: *//p' "$log_file" | tail -1)"
-    if [ "$code" -ne 0 ]; then
+    if [ "$code" -eq 72 ]; then
+        result="INTERRUPTED (a signal stopped it; no finding)"  # libFuzzer's -interrupted_exitcode
+        failed=1
+    elif [ "$code" -ne 0 ]; then
         artifact="$(sed -n 's/.*Test unit written to //p' "$log_file" | tail -1)"
         result="CRASH (exit $code) ${artifact#"$REPO_ROOT"/}"
         failed=1

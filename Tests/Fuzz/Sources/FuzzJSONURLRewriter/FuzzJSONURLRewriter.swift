@@ -179,7 +179,7 @@ func expectedItem(_ value: JSONValue, isRoot: Bool) -> JSONValue {
         case "urls": v = expectedURLs(v)
         case "results" where isRoot:
             if case .array(let items) = v { v = .array(items.map { expectedItem($0, isRoot: false) }) }
-        case "next", "previous" where isRoot:
+        case "next" where isRoot, "previous" where isRoot:
             if case .string(let s) = v, let r = base.rewrite(s.string) { v = .string(JSONString(r)) }
         default: break
         }
