@@ -64,7 +64,7 @@ func literalEnd(_ bytes: [UInt8], from start: Int) -> Int {
 /// The bytes a string literal (quotes included) stands for. Lenient like the rewriter, which
 /// works on bytes: raw bytes that are not UTF-8 are kept. Nil for a bad escape or a lone
 /// surrogate (which the rewriter never rewrites). Written again on purpose rather than taken
-/// from `JSONStringUnescaper`: an oracle that shares the code under test shares its bugs.
+/// from `JSONStringEscaping.unescape`: an oracle that shares the code under test shares its bugs.
 func decodedBytes(_ literal: ArraySlice<UInt8>) -> [UInt8]? {
     guard literal.count >= 2 else { return nil }
     var body = literal.dropFirst().dropLast()
