@@ -57,12 +57,18 @@ public struct CacheLookup: Sendable, Equatable {
     public var versionModel: String?
     /// An identical create is running upstream right now (another request, maybe another replica).
     public var inFlight: Bool
+    /// Milliseconds the entry has left to live in the store (nil: unknown or no entry), so that a
+    /// copy kept in memory never outlives it.
+    public var entryTTLMillis: Int64?
 
-    public init(entry: [UInt8]?, tokenAccepted: Bool, versionModel: String?, inFlight: Bool = false) {
+    public init(
+        entry: [UInt8]?, tokenAccepted: Bool, versionModel: String?, inFlight: Bool = false, entryTTLMillis: Int64? = nil
+    ) {
         self.entry = entry
         self.tokenAccepted = tokenAccepted
         self.versionModel = versionModel
         self.inFlight = inFlight
+        self.entryTTLMillis = entryTTLMillis
     }
 }
 

@@ -27,6 +27,12 @@ public final class InMemoryCacheStore: CacheStore {
         return v.bytes
     }
 
+    /// Time left before `k` expires, as Redis's PTTL reports it (nil: absent or no expiry).
+    private func ttlMillis(_ k: String) -> Int64? {
+        guard get(k) != nil, let e = values[k]?.expiresAt else { return nil }
+        return e - nowMillis
+    }
+
     private func set(_ k: String, _ bytes: [UInt8], ttlSeconds: Int?) {
         guard failure == nil else { return }
         values[k] = (bytes, ttlSeconds.map { nowMillis + Int64($0) * 1000 })
@@ -45,7 +51,7 @@ public final class InMemoryCacheStore: CacheStore {
                 CacheLookup(
                     entry: get("e:" + key.hex), tokenAccepted: get("t:" + tokenHash.hex) != nil,
                     versionModel: version.flatMap { get("vm:" + $0) }.map { String(decoding: $0, as: UTF8.self) },
-                    inFlight: get("f:" + key.hex) != nil))
+                    inFlight: get("f:" + key.hex) != nil, entryTTLMillis: ttlMillis("e:" + key.hex)))
         }
         deferCall { completion(result) }
     }

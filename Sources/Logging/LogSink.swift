@@ -12,6 +12,7 @@ public final class LogSink: Sendable {
         var buffer: [UInt8] = []
         var dropped: Int = 0
         var stopping = false
+        var clock = UTCTimestampCache()
     }
 
     private let fd: Int32
@@ -41,6 +42,26 @@ public final class LogSink: Sendable {
                 s.dropped += 1
             } else {
                 s.buffer.append(contentsOf: line)
+            }
+        }
+    }
+
+    /// Formats a line straight into the buffer, under the lock: no line array, no copy. `build`
+    /// gets the buffer and a timestamp cache; it must only append, and must be short (it runs
+    /// under the lock every loop thread takes to log).
+    func appendLine(_ build: (inout [UInt8], inout UTCTimestampCache) -> Void) {
+        if !started.load(ordering: .relaxed) {
+            var line: [UInt8] = []
+            var clock = UTCTimestampCache()
+            build(&line, &clock)
+            LogSink.writeAll(fd, line)
+            return
+        }
+        state.withLock { s in
+            if s.buffer.count > maxBuffered {
+                s.dropped += 1
+            } else {
+                build(&s.buffer, &s.clock)
             }
         }
     }

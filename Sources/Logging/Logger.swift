@@ -34,53 +34,89 @@ public struct Logger: Sendable {
 
     public func log(_ l: LogLevel, _ msg: String, _ fields: KeyValuePairs<String, LogValue>) {
         guard l >= level else { return }
-        sink.append(format(l, msg, fields.map { ($0.key, $0.value) }))
-    }
-
-    func format(_ l: LogLevel, _ msg: String, _ fields: [(String, LogValue)]) -> [UInt8] {
-        var o = JSONObjectWriter(capacity: 256)
-        o.field("ts", Logger.timestamp())
-        o.field("level", l.name)
-        o.field("msg", Logger.scrub(msg))
-        for (k, v) in context + fields {
-            switch v {
-            case .string(let s): o.field(k, Logger.scrub(s))
-            case .int(let i): o.field(k, i)
-            case .double(let d): o.field(k, d)
-            case .bool(let b): o.field(k, b)
-            }
+        sink.appendLine { out, clock in
+            out.append(contentsOf: #"{"ts":""#.utf8)
+            clock.appendNow(to: &out)
+            out.append(contentsOf: #"","level":""#.utf8)
+            out.append(contentsOf: l.name.utf8)
+            out.append(contentsOf: #"","msg":"#.utf8)
+            JSONWriter.appendQuoted(Logger.scrub(msg).utf8, to: &out)
+            for (k, v) in context { Self.appendField(k, v, to: &out) }
+            for (k, v) in fields { Self.appendField(k, v, to: &out) }
+            out.append(contentsOf: "}\n".utf8)
         }
-        var line = o.finish()
-        line.append(0x0A)
-        return line
     }
 
-    /// `[redacted]` when `s` looks like it carries a credential.
+    /// The access line of one finished request, the most frequent line by far, formatted without
+    /// any intermediate value: `{"ts","level":"info","msg":"request","route","status",
+    /// "duration_ms","loop"}` plus the logger's context. `route` is a label from a fixed
+    /// vocabulary, so it is escaped but not scrubbed.
+    public func request(route: String, status: Int, micros: Int, loop: Int) {
+        guard level <= .info else { return }
+        sink.appendLine { out, clock in
+            out.append(contentsOf: #"{"ts":""#.utf8)
+            clock.appendNow(to: &out)
+            out.append(contentsOf: #"","level":"info","msg":"request","route":"#.utf8)
+            JSONWriter.appendQuoted(route.utf8, to: &out)
+            out.append(contentsOf: #","status":"#.utf8)
+            UTCTimestampCache.appendDigits(status, width: 1, to: &out)
+            out.append(contentsOf: #","duration_ms":"#.utf8)
+            UTCTimestampCache.appendDigits(micros / 1000, width: 1, to: &out)
+            out.append(UInt8(ascii: "."))
+            UTCTimestampCache.appendDigits(micros % 1000, width: 3, to: &out)
+            out.append(contentsOf: #","loop":"#.utf8)
+            UTCTimestampCache.appendDigits(loop, width: 1, to: &out)
+            for (k, v) in context { Self.appendField(k, v, to: &out) }
+            out.append(contentsOf: "}\n".utf8)
+        }
+    }
+
+    private static func appendField(_ k: String, _ v: LogValue, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: ","))
+        JSONWriter.appendQuoted(k.utf8, to: &out)
+        out.append(UInt8(ascii: ":"))
+        switch v {
+        case .string(let s): JSONWriter.appendQuoted(scrub(s).utf8, to: &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d):
+            var w = JSONWriter(capacity: 24)
+            w.number(d)
+            out.append(contentsOf: w.bytes)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        }
+    }
+
+    /// `[redacted]` when `s` looks like it carries a credential: a Replicate token (`r8_`), or
+    /// the word `bearer` or `token` (any case) followed by a space, at the start or after a
+    /// space, `:` or `=`. One pass over the bytes; most strings are short labels.
     static func scrub(_ s: String) -> String {
-        let u = Array(s.utf8)
-        if u.count < 3 { return s }
-        for i in 0..<(u.count - 2) where u[i] == UInt8(ascii: "r") && u[i + 1] == UInt8(ascii: "8")
-            && u[i + 2] == UInt8(ascii: "_")
-        {
-            return "[redacted]"
-        }
-        if s.hasPrefix("Bearer ") || s.hasPrefix("Token ") || s.contains(" Bearer ") { return "[redacted]" }
-        return s
+        var bytes = s  // withUTF8 may make a bridged or small string contiguous
+        let suspicious = bytes.withUTF8 { looksLikeCredential(UnsafeRawBufferPointer($0)) }
+        return suspicious ? "[redacted]" : s
     }
 
-    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-24T01:02:03.456Z`.
-    static func timestamp() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var t = ts.tv_sec
-        var tmv = tm()
-        gmtime_r(&t, &tmv)
-        func pad(_ v: Int32, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+    static func looksLikeCredential(_ u: UnsafeRawBufferPointer) -> Bool {
+        let n = u.count
+        var i = 0
+        while i < n {
+            let c = u[i] | 0x20  // ASCII lower case (digits and '_' are checked exactly below)
+            if u[i] == UInt8(ascii: "r"), i + 2 < n, u[i + 1] == UInt8(ascii: "8"), u[i + 2] == UInt8(ascii: "_") {
+                return true
+            }
+            let atWordStart = i == 0 || u[i - 1] == 0x20 || u[i - 1] == UInt8(ascii: ":") || u[i - 1] == UInt8(ascii: "=")
+            if atWordStart && (c == UInt8(ascii: "b") || c == UInt8(ascii: "t")) {
+                if matchesWord(u, at: i, "bearer ") || matchesWord(u, at: i, "token ") { return true }
+            }
+            i += 1
         }
-        let ms = Int32(ts.tv_nsec / 1_000_000)
-        return "\(pad(tmv.tm_year + 1900, 4))-\(pad(tmv.tm_mon + 1, 2))-\(pad(tmv.tm_mday, 2))T"
-            + "\(pad(tmv.tm_hour, 2)):\(pad(tmv.tm_min, 2)):\(pad(tmv.tm_sec, 2)).\(pad(ms, 3))Z"
+        return false
+    }
+
+    /// `word` (lower case ASCII) at `i`, compared case-insensitively.
+    private static func matchesWord(_ u: UnsafeRawBufferPointer, at i: Int, _ word: StaticString) -> Bool {
+        let w = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard i + w.count <= u.count else { return false }
+        for j in 0..<w.count where (u[i + j] | 0x20) != (w[j] | 0x20) { return false }
+        return true
     }
 }

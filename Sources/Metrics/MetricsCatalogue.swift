@@ -24,6 +24,10 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
 
     public var descriptor: MetricDescriptor { MetricID.descriptors[rawValue] }
 
+    /// Each metric's histogram buckets by raw value (empty unless a histogram), so that an
+    /// observation reads one array instead of copying a whole descriptor.
+    static let bucketTable: [[Double]] = descriptors.map(\.buckets)
+
     private static let descriptors: [MetricDescriptor] = [
         MetricDescriptor(
             name: "reprise_cache_lookups_total", kind: .counter,

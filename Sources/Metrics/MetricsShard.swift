@@ -9,6 +9,12 @@ public final class MetricsShard {
         var counts: [UInt64]
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func record(bucket i: Int, _ value: Double) {
+            if i < counts.count { counts[i] += 1 }
+            sum += value
+            count += 1
+        }
     }
 
     private(set) var scalars: [MetricSeries: Double] = [:]
@@ -30,15 +36,13 @@ public final class MetricsShard {
 
     /// Records one observation (seconds) in a histogram.
     public func observe(_ series: MetricSeries, _ value: Double) {
-        let d = series.metric.descriptor
-        precondition(d.kind == .histogram)
-        var h = histograms[series] ?? Histogram(counts: Array(repeating: 0, count: d.buckets.count))
+        let buckets = MetricID.bucketTable[series.metric.rawValue]
+        precondition(!buckets.isEmpty, "observe on a metric that is not a histogram")
         var i = 0
-        while i < d.buckets.count && value > d.buckets[i] { i += 1 }
-        if i < d.buckets.count { h.counts[i] += 1 }
-        h.sum += value
-        h.count += 1
-        histograms[series] = h
+        while i < buckets.count && value > buckets[i] { i += 1 }
+        // Mutated in place through the dictionary's accessor: a copy out and back would copy
+        // the counts array on every observation.
+        histograms[series, default: Histogram(counts: Array(repeating: 0, count: buckets.count))].record(bucket: i, value)
     }
 
     /// A copy of the values, for merging on another thread.

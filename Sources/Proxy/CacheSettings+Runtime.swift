@@ -20,6 +20,10 @@ public struct CacheRuntimeSettings: Sendable {
     public var inFlightTTLSeconds: Int = 600
     /// How long Reprise keeps polling a miss nobody polls (Replicate's 30-minute limit).
     public var pollLimitSeconds: Int = 1800
+    /// How long an entry read from Redis may answer hits from the loop's `HotTier`.
+    public var hotTTLNanos: UInt64 = 1_000_000_000
+    /// Memory of all loops' hot tiers together.
+    public var hotMaxBytes: Int = 64 << 20
 
     public init(policy: CachePolicy, prices: [String: CostModel.Price], scopeByToken: Bool) {
         self.policy = policy
@@ -59,6 +63,8 @@ extension RepriseConfig {
             prices: prices, scopeByToken: cache.scope == .token)
         settings.streamMaxBytes = cache.streamMaxBytes.bytes
         settings.replayAtOriginalPace = cache.streamReplay == .original
+        settings.hotTTLNanos = cache.hotTTL.nanosecondsClamped
+        settings.hotMaxBytes = cache.hotMaxBytes.bytes
         return settings
     }
 }

@@ -109,7 +109,7 @@ final class CreateExchange: HTTPExchangeDelegate {
         let policy = cache.settings.policy.resolve(model: request.modelName ?? request.deployment, version: request.version)
         let cacheControl = CacheControl(fieldValues: exchange.head.headers.values(.cacheControl))
         let decision = CacheDecision.decide(policy: policy, cacheControl: cacheControl)
-        var keyed = Keyed(
+        let keyed = Keyed(
             request: request, key: key, input: input, token: token, tokenHash: tokenHash, decision: decision,
             policy: policy)
         if let reason = decision.bypassReason {
@@ -122,44 +122,84 @@ final class CreateExchange: HTTPExchangeDelegate {
             return
         }
         let askVersion = request.modelName == nil ? request.version : nil
+        // The loop's hot tier answers entries Redis returned less than `cache.hot_ttl` ago.
+        let now = exchange.loop.now
+        if let hot = cache.hot.servable(key, now: now), cache.hot.tokenAccepted(tokenHash, now: now) {
+            let learned = askVersion.flatMap { cache.hot.versionModel($0) }
+            if askVersion == nil || learned != nil {
+                proceed(
+                    keyed: keyed, cacheControl: cacheControl, maxAge: maxAge,
+                    found: CacheLookup(entry: nil, tokenAccepted: true, versionModel: learned), hot: hot)
+                return
+            }
+        }
+        let issuedAt = now
         cache.store.lookup(key: key, tokenHash: tokenHash, version: askVersion) { [self] result in
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
                 forward(result: .error, keyed: keyed)
             case .success(let found):
-                if keyed.request.modelName == nil, let learned = found.versionModel {
-                    keyed.policy = cache.settings.policy.resolve(model: learned, version: keyed.request.version)
-                    if !keyed.policy.enabled {
-                        keyed.decision = CacheDecision.decide(policy: keyed.policy, cacheControl: cacheControl)
-                        forward(result: .bypass, keyed: keyed)
-                        return
-                    }
+                let now = exchange.loop.now
+                if found.tokenAccepted { cache.hot.rememberToken(tokenHash, now: now) }
+                if let askVersion, let model = found.versionModel { cache.hot.rememberVersionModel(askVersion, model: model) }
+                let hot: HotTier.Entry?
+                if let raw = found.entry {
+                    hot = cache.hot.adopt(key, raw: raw, storeTTLMillis: found.entryTTLMillis, issuedAt: issuedAt, now: now)
+                } else {
+                    cache.hot.invalidate(key)
+                    hot = nil
                 }
-                guard let entry = usableEntry(found.entry, keyed: keyed, maxAge: maxAge) else {
-                    if found.inFlight, let wait = PreferWait.seconds(exchange.head.headers.values(.prefer)), wait > 2 {
-                        // An identical create is running: wait for its result instead of paying twice.
-                        coalesce(keyed: keyed, maxAge: maxAge, tokenAccepted: found.tokenAccepted,
-                                 deadline: exchange.loop.now &+ Duration.seconds(wait - 2).nanosecondsClamped)
-                        return
-                    }
-                    forward(result: .miss, keyed: keyed)
-                    return
-                }
-                serve(entry, keyed: keyed, tokenAccepted: found.tokenAccepted, result: .hit)
+                proceed(keyed: keyed, cacheControl: cacheControl, maxAge: maxAge, found: found, hot: hot)
             }
         }
     }
 
-    /// The stored entry if it may answer this request: it decodes, it is for the same input
-    /// (compared by hash, not just by key), version and model agree, and it is young enough.
-    private func usableEntry(_ bytes: [UInt8]?, keyed: Keyed, maxAge: Int?) -> CacheEntry? {
-        guard let bytes, let entry = CacheEntry.decode(bytes) else { return nil }
+    /// Decides a looked-up create: `found` is what the store said (or the hot tier, standing in
+    /// for it), `hot` the decoded entry, if any.
+    private func proceed(
+        keyed: Keyed, cacheControl: CacheControl, maxAge: Int?, found: CacheLookup, hot: HotTier.Entry?
+    ) {
+        var keyed = keyed
+        if keyed.request.modelName == nil, let learned = found.versionModel {
+            keyed.policy = host.cache.settings.policy.resolve(model: learned, version: keyed.request.version)
+            if !keyed.policy.enabled {
+                keyed.decision = CacheDecision.decide(policy: keyed.policy, cacheControl: cacheControl)
+                forward(result: .bypass, keyed: keyed)
+                return
+            }
+        }
+        guard let entry = hot.flatMap({ usable($0, keyed: keyed, maxAge: maxAge) }) else {
+            if found.inFlight, let wait = PreferWait.seconds(exchange.head.headers.values(.prefer)), wait > 2 {
+                // An identical create is running: wait for its result instead of paying twice.
+                coalesce(keyed: keyed, maxAge: maxAge, tokenAccepted: found.tokenAccepted,
+                         deadline: exchange.loop.now &+ Duration.seconds(wait - 2).nanosecondsClamped)
+                return
+            }
+            forward(result: .miss, keyed: keyed)
+            return
+        }
+        serve(entry, keyed: keyed, tokenAccepted: found.tokenAccepted, result: .hit)
+    }
+
+    /// The stored entry in `bytes`, decoded (or its earlier decode, from the hot tier), if it
+    /// may answer this request.
+    private func usableEntry(_ bytes: [UInt8]?, keyed: Keyed, maxAge: Int?) -> HotTier.Entry? {
+        guard let bytes,
+            let hot = host.cache.hot.adopt(keyed.key, raw: bytes, storeTTLMillis: nil, now: exchange.loop.now)
+        else { return nil }
+        return usable(hot, keyed: keyed, maxAge: maxAge)
+    }
+
+    /// `hot` if it may answer this request: it is for the same input (compared by hash, not just
+    /// by key), version and model agree, and it is young enough.
+    private func usable(_ hot: HotTier.Entry, keyed: Keyed, maxAge: Int?) -> HotTier.Entry? {
+        let entry = hot.entry
         guard entry.inputSHA256 == keyed.input.hex else { return nil }
         if let v = keyed.request.version, entry.version != v { return nil }
         if let m = keyed.request.modelName, entry.model.lowercased() != m, keyed.request.version == nil { return nil }
         if let maxAge, entry.ageSeconds(nowMillis: host.clock.unixMillis()) > maxAge { return nil }
-        return entry
+        return hot
     }
 
     /// Waits for an identical in-flight create (this replica's or another's) to store its result,
@@ -192,7 +232,7 @@ final class CreateExchange: HTTPExchangeDelegate {
     }
 
     /// Answers from `entry` once the token is known to be one Replicate accepts.
-    private func serve(_ entry: CacheEntry, keyed: Keyed, tokenAccepted: Bool, result: LookupResult) {
+    private func serve(_ entry: HotTier.Entry, keyed: Keyed, tokenAccepted: Bool, result: LookupResult) {
         if tokenAccepted {
             serveHit(entry, keyed: keyed, result: result)
         } else {
@@ -202,7 +242,7 @@ final class CreateExchange: HTTPExchangeDelegate {
 
     /// Asks Replicate whether it accepts a token it has not seen (or not recently): a hit must
     /// never hand cached output to a token Replicate would reject.
-    private func verifyToken(keyed: Keyed, entry: CacheEntry, result lookupResult: LookupResult) {
+    private func verifyToken(keyed: Keyed, entry: HotTier.Entry, result lookupResult: LookupResult) {
         var headers = HTTPHeaders()
         if let auth = exchange.head.headers[.authorization] { headers.add(.authorization, auth) }
         let request = UpstreamRequest(method: .get, url: host.upstreamBase + "/v1/account", headers: headers)
@@ -210,8 +250,10 @@ final class CreateExchange: HTTPExchangeDelegate {
             switch outcome {
             case .success(let answer) where (200..<300).contains(answer.head.status):
                 host.cache.store.rememberAcceptedToken(keyed.tokenHash, ttlSeconds: host.cache.settings.acceptedTokenTTLSeconds)
+                host.cache.hot.rememberToken(keyed.tokenHash, now: exchange.loop.now)
                 serveHit(entry, keyed: keyed, result: lookupResult)
             case .success(let answer) where answer.head.status == 401 || answer.head.status == 403:
+                host.cache.hot.forgetToken(keyed.tokenHash)
                 host.cache.countLookup(model: host.cache.modelLabel(keyed.policy), result: .miss)
                 finish(status: 401) { exchange.respond(problem: ReplicateErrors.unauthenticated) }
             default:
@@ -223,22 +265,23 @@ final class CreateExchange: HTTPExchangeDelegate {
 
     // MARK: - Answering
 
-    private func serveHit(_ entry: CacheEntry, keyed: Keyed, result: LookupResult) {
+    private func serveHit(_ hot: HotTier.Entry, keyed: Keyed, result: LookupResult) {
         let cache = host.cache
+        let entry = hot.entry
         let id = SecureRandom.identifier26()
         let publicBase = host.publicBase(for: exchange.head)
         let nowNanos = host.clock.unixNanos()
+        let keyHex = keyed.key.hex
         // A hit streams when the original run could: the replay serves its recording, or a stream
         // made from the output if nobody streamed it.
-        let streamURL = entry.prediction["urls"]?["stream"] != nil || keyed.request.body["stream"]?.boolValue == true
+        let streamURL = hot.template.offersStream || keyed.request.body["stream"]?.boolValue == true
             ? host.streamURL(replaying: keyed.key, publicBase: publicBase) : nil
-        let prediction = HitPrediction.build(
-            entry: entry, id: id, input: keyed.request.input, nowUnixNanos: nowNanos, publicBase: publicBase,
+        let body = hot.template.render(
+            id: id, inputJSON: keyed.request.input.serialized(), nowUnixNanos: nowNanos, publicBase: publicBase,
             streamURL: streamURL)
         let record = PredictionRecord(
-            origin: .hit, cacheKey: keyed.key.hex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
-            store: false, ttlSeconds: cache.settings.recordTTLSeconds, prediction: prediction)
-        let body = prediction.serialized()
+            origin: .hit, cacheKey: keyHex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
+            store: false, ttlSeconds: cache.settings.recordTTLSeconds)
         cache.store.putRecord(
             id: id, record: record.encoded(predictionJSON: body), ttlSeconds: cache.settings.recordTTLSeconds)
         let label = cache.modelLabel(keyed.policy)
@@ -251,16 +294,22 @@ final class CreateExchange: HTTPExchangeDelegate {
         var headers = HTTPHeaders()
         headers.add(.contentType, "application/json")
         headers.add(.xCacheStatus, result.headerValue)
-        headers.add(.xCacheKey, keyed.key.hex)
+        headers.add(.xCacheKey, keyHex)
         headers.add(.age, String(entry.ageSeconds(nowMillis: nowNanos / 1_000_000)))
         headers.add(.xRepriseSavedUSD, USDAmount.string(saved))
         if let prefer = exchange.head.headers[.prefer], prefer.hasPrefix("wait") {
             headers.add(.preferenceApplied, prefer)
         }
         finish(status: 201) { exchange.respond(status: 201, headers: headers, body: body) }
-        host.webhooks.deliverForHit(
-            prediction: prediction, createBody: keyed.request.body, authorization: exchange.head.headers[.authorization],
-            tokenSHA256: keyed.tokenHash.hex)
+        if keyed.request.body["webhook"] != nil {
+            // Rare enough to build the prediction as a tree for the webhook payloads.
+            let prediction = HitPrediction.build(
+                entry: entry, id: id, input: keyed.request.input, nowUnixNanos: nowNanos, publicBase: publicBase,
+                streamURL: streamURL)
+            host.webhooks.deliverForHit(
+                prediction: prediction, createBody: keyed.request.body, authorization: exchange.head.headers[.authorization],
+                tokenSHA256: keyed.tokenHash.hex)
+        }
     }
 
     /// Counts the lookup as `result` (every path that goes upstream does so here, once), sends the

@@ -7,22 +7,35 @@ import ReplicateAPI
 
 extension SHA256Hasher: HashSink {}
 
-/// Everything one loop needs to make cache decisions and keep cache state: the store, a
-/// SHA-256 context and a canonicaliser reused for every request, the settings of the current
-/// config, and the loop's metric shard.
+/// Everything one loop needs to make cache decisions and keep cache state: the store and the
+/// loop's `HotTier` in front of it, a SHA-256 context and a canonicaliser reused for every
+/// request, the settings of the current config, and the loop's metric shard.
 ///
 /// Threading: loop-bound, like the `ProxyResponder` that owns it.
 final class LoopCache {
     let store: any CacheStore
     let hasher = SHA256Hasher()
     var canonicalizer = CanonicalJSON()
-    var settings: CacheRuntimeSettings
+    var settings: CacheRuntimeSettings {
+        didSet { hot.configure(settings, loopCount: loopCount) }
+    }
     let metrics: MetricsShard
+    let hot: HotTier
+    /// Loops sharing `settings.hotMaxBytes`.
+    private let loopCount: Int
+    /// Tells every loop's hot tier (this one's included) that this replica wrote an entry.
+    /// Set by the app; nil (tests with one loop) reaches this loop's tier only.
+    var broadcastEntryWritten: ((CacheKey) -> Void)?
+    /// The loop's monotonic clock (`EventLoop.now`), for the hot tier.
+    var now: () -> UInt64 = { 0 }
 
-    init(store: any CacheStore, settings: CacheRuntimeSettings, metrics: MetricsShard) {
+    init(store: any CacheStore, settings: CacheRuntimeSettings, metrics: MetricsShard, loopCount: Int = 1) {
         self.store = store
         self.settings = settings
         self.metrics = metrics
+        self.loopCount = max(1, loopCount)
+        self.hot = HotTier(ttlNanos: 0, maxBytes: 0)
+        hot.configure(settings, loopCount: self.loopCount)
     }
 
     /// SHA-256 of a token's bytes; the only form in which a token is ever kept.
@@ -48,6 +61,20 @@ final class LoopCache {
             model: answer.model ?? "", version: answer.version ?? "", inputSHA256: inputSHA256, storedAtMillis: nowMillis,
             costUSD: cost.usd, computeSeconds: cost.computeSeconds, prediction: prediction)
         store.storeEntry(key: key, entry: entry.encoded(), ttlSeconds: ttlSeconds)
+        // The next create on any loop must read what was just written, not a copy held in memory.
+        if let broadcastEntryWritten {
+            broadcastEntryWritten(key)
+        } else {
+            hot.entryWritten(key, now: now())
+        }
+    }
+}
+
+extension HotTier {
+    /// Takes the tier's share of the settings (the memory budget is split between the loops).
+    func configure(_ settings: CacheRuntimeSettings, loopCount: Int) {
+        ttlNanos = settings.hotTTLNanos
+        maxBytes = settings.hotMaxBytes / max(1, loopCount)
     }
 }
 

@@ -19,11 +19,9 @@ struct ProxyLog {
     }
 
     /// One line per finished request: route label, status and duration.
-    func request(route: String, status: Int, seconds: Double) {
-        guard logRequests, logger.isEnabled(.info) else { return }
-        logger.info(
-            "request",
-            ["route": .string(route), "status": .int(status), "duration_ms": .double(seconds * 1000), "loop": .int(loopIndex)])
+    func request(route: String, status: Int, elapsedNanos: UInt64) {
+        guard logRequests else { return }
+        logger.request(route: route, status: status, micros: Int(elapsedNanos / 1000), loop: loopIndex)
     }
 
     func bypass(reason: String) {

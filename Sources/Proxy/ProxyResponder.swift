@@ -183,11 +183,12 @@ public final class ProxyResponder: HTTPResponder {
 
     /// Counts a finished request (metrics and the access log's numbers).
     func countRequest(route: String, status: Int, startedAt: UInt64) {
-        let elapsed = Double(loop.now &- startedAt) / 1e9
+        let elapsedNanos = loop.now &- startedAt
+        let elapsed = Double(elapsedNanos) / 1e9
         cache.metrics.increment(MetricSeries(.httpRequests, [route, String(status)]))
         cache.metrics.observe(MetricSeries(.httpRequestDuration, [route]), elapsed)
         if route != "invalid" { cache.metrics.adjust(MetricSeries(.inflightRequests), by: -1) }
-        log.request(route: route, status: status, seconds: elapsed)
+        log.request(route: route, status: status, elapsedNanos: elapsedNanos)
     }
 
     func noteStoreError(_ error: CacheStoreError) {

@@ -32,6 +32,7 @@ final class RedisCacheStore: CacheStore {
             ["GET", .key(keys.entry(entryKey))],
             ["EXISTS", .key(keys.acceptedToken(tokenKey))],
             ["EXISTS", .key(keys.inFlight(entryKey))],
+            ["PTTL", .key(keys.entry(entryKey))],
         ]
         let versionID = version.flatMap { RedisKeySchema.Identifier($0) }
         if let versionID { commands.append(["GET", .key(keys.versionModel(versionID))]) }
@@ -40,12 +41,13 @@ final class RedisCacheStore: CacheStore {
                 let entry = try results[0].get()
                 let token = try results[1].get()
                 let inFlight = try results[2].get()
-                let model = versionID == nil ? nil : try results[3].get().string
+                let ttl = try results[3].get().integer
+                let model = versionID == nil ? nil : try results[4].get().string
                 completion(
                     .success(
                         CacheLookup(
                             entry: entry.bytes, tokenAccepted: token.integer == 1, versionModel: model,
-                            inFlight: inFlight.integer == 1)))
+                            inFlight: inFlight.integer == 1, entryTTLMillis: ttl.flatMap { $0 >= 0 ? $0 : nil })))
             } catch {
                 completion(.failure(Self.storeError(error)))
             }

@@ -67,8 +67,18 @@ public final class RepriseApp: Sendable {
                     loop: loop, settings: settings,
                     upstream: UpstreamClient(loop: loop, configuration: upstreamConfiguration, logger: logger),
                     streams: streams, readiness: readiness,
-                    cache: LoopCache(store: store, settings: cacheSettings, metrics: shard),
+                    cache: LoopCache(store: store, settings: cacheSettings, metrics: shard, loopCount: group.loops.count),
                     metricsCollector: collector, clock: clock, logger: logger)
+                responder.cache.now = { loop.now }
+                responder.cache.broadcastEntryWritten = { [weak registry] key in
+                    for ref in registry?.all ?? [] {
+                        if ref.responder.loop === loop {
+                            ref.responder.cache.hot.entryWritten(key, now: loop.now)
+                        } else {
+                            ref.responder.loop.execute { ref.responder.cache.hot.entryWritten(key, now: ref.responder.loop.now) }
+                        }
+                    }
+                }
                 collector.register(shard, loop: loop)
                 registry.append(ResponderRef(responder: responder, redis: redis))
                 redis.start()

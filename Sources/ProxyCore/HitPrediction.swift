@@ -10,6 +10,13 @@ import JSONCore
 /// `input` is the client's own, as it sent it. Fields upstream added that we do not know are
 /// kept from the stored prediction. Pure.
 public enum HitPrediction {
+    /// Members of the stored prediction that a hit sets itself or leaves out (the original
+    /// run's webhook and deadline are not this client's); every other member is kept as stored.
+    static let replacedMembers: Set<String> = [
+        "id", "model", "version", "input", "logs", "output", "data_removed", "error", "status", "created_at",
+        "started_at", "completed_at", "urls", "metrics", "source", "webhook", "webhook_events_filter", "deadline",
+    ]
+
     public static func build(
         entry: CacheEntry, id: String, input: JSONValue, nowUnixNanos: Int64, publicBase: String, streamURL: String?
     ) -> JSONValue {
@@ -37,11 +44,7 @@ public enum HitPrediction {
         p["urls"] = .object(urls)
         p["metrics"] = stored["metrics"] ?? .object(JSONObject())
         p["source"] = .string("api")
-        let known: Set<String> = [
-            "id", "model", "version", "input", "logs", "output", "data_removed", "error", "status", "created_at",
-            "started_at", "completed_at", "urls", "metrics", "source", "webhook", "webhook_events_filter", "deadline",
-        ]
-        for m in stored.members where !known.contains(m.key.string) {
+        for m in stored.members where !replacedMembers.contains(m.key.string) {
             p[m.key.string] = m.value
         }
         return .object(p)

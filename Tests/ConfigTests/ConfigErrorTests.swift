@@ -10,7 +10,7 @@ import Testing
         ("timeout: 30s\n", "test.yaml:1: unknown key 'timeout'; did you mean 'upstream.timeout', 'redis.timeout' or 'webhooks.timeout'?"),
         (
             "cache:\n  ttl: 1h\n",
-            "test.yaml:2: unknown key 'cache.ttl'; did you mean 'cache.default_ttl' or 'cache.models.<name>.ttl'?"
+            "test.yaml:2: unknown key 'cache.ttl'; did you mean 'cache.default_ttl', 'cache.hot_ttl' or 'cache.models.<name>.ttl'?"
         ),
         (
             "url: x\n",

@@ -50,6 +50,9 @@ import Testing
         "Bearer sometoken",
         "Token legacytoken",
         "Authorization: Bearer sometoken",
+        "authorization: bearer sometoken",
+        "BEARER sometoken",
+        "header=token legacytoken",
     ])
     func credentialShapedStringsAreRedacted(secret: String) throws {
         let text = try Self.written { $0.with(["ctx": .string(secret)]).info(secret, ["field": .string(secret)]) }
@@ -73,5 +76,54 @@ import Testing
     /// log one (and `AuthToken` cannot be printed).
     @Test func aBareTokenWithoutPrefixIsNotRecognised() {
         #expect(Logger.scrub("0123456789abcdef") == "0123456789abcdef")
+    }
+
+    /// The access line is built without a JSON tree: it must still be one valid JSON object with
+    /// the same fields the generic path writes.
+    @Test func accessLineIsValidJSONWithItsFields() throws {
+        let text = try Self.written {
+            $0.request(route: "predictions.create", status: 201, micros: 12_345, loop: 1)
+            $0.with(["redis_port": .int(6379)]).request(route: "a\"b", status: 502, micros: 7, loop: 0)
+        }
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try Self.fields(of: lines[0])
+        #expect(first["msg"]?.stringValue == "request")
+        #expect(first["level"]?.stringValue == "info")
+        #expect(first["route"]?.stringValue == "predictions.create")
+        #expect(first["status"]?.intValue == 201)
+        #expect(first["duration_ms"]?.doubleValue == 12.345)
+        #expect(first["loop"]?.intValue == 1)
+        let ts = try #require(first["ts"]?.stringValue)
+        #expect(ts.utf8.count == 24 && ts.hasSuffix("Z") && Array(ts.utf8)[10] == UInt8(ascii: "T"))
+        let second = try Self.fields(of: lines[1])
+        #expect(second["route"]?.stringValue == "a\"b")
+        #expect(second["duration_ms"]?.doubleValue == 0.007)
+        #expect(second["redis_port"]?.intValue == 6379)
+    }
+
+    @Test func accessLineRespectsTheLevel() throws {
+        let text = try Self.written { logger in
+            var quiet = logger
+            quiet.level = .warn
+            quiet.request(route: "x", status: 200, micros: 1, loop: 0)
+        }
+        #expect(text.isEmpty)
+    }
+
+    @Test(arguments: [
+        (0, 0, "1970-01-01T00:00:00.000Z"),
+        (1_732_000_000, 5, "2024-11-19T07:06:40.005Z"),
+        (951_782_400, 999, "2000-02-29T00:00:00.999Z"),
+    ])
+    func timestampCacheFormats(seconds: Int, millis: Int, expected: String) {
+        var cache = UTCTimestampCache()
+        var out: [UInt8] = []
+        cache.append(seconds: seconds, milliseconds: millis, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == expected)
+        // Same second again: from the cached prefix.
+        out.removeAll()
+        cache.append(seconds: seconds, milliseconds: millis, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == expected)
     }
 }

@@ -41,6 +41,8 @@ struct ConfigDecoder {
             scope: setting("cache.scope", ValueParsers.choice(CacheScope.self)),
             streamMaxBytes: setting("cache.stream_max_bytes", ValueParsers.size(atLeast: .kibibytes(1))),
             streamReplay: setting("cache.stream_replay", ValueParsers.choice(StreamReplayPace.self)),
+            hotTTL: setting("cache.hot_ttl", ValueParsers.duration(allowZero: true)),
+            hotMaxBytes: setting("cache.hot_max_bytes", ValueParsers.size(atLeast: .kibibytes(64))),
             models: cacheRules())
         let server = ServerSettings(
             loops: setting("server.loops", ValueParsers.integer(0...256)),

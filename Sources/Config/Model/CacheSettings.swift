@@ -8,6 +8,10 @@ public struct CacheSettings: Sendable, Equatable {
     public var streamMaxBytes: ByteSize
     /// `cache.stream_replay`
     public var streamReplay: StreamReplayPace
+    /// `cache.hot_ttl`
+    public var hotTTL: Duration
+    /// `cache.hot_max_bytes`
+    public var hotMaxBytes: ByteSize
     /// `cache.models`, in file order. At most one rule per `ModelRef` (duplicate keys are errors).
     public var models: [ModelCacheRule]
 }

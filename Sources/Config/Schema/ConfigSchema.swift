@@ -54,6 +54,12 @@ public enum ConfigSchema {
             "cache.stream_replay", .choice(StreamReplayPace.allCases.map(\.rawValue)), .literal("immediate"),
             "How a hit replays a recorded stream: immediate (all events at once) or original (at the recorded pace)."),
         ConfigKey(
+            "cache.hot_ttl", .duration, .literal("1s"),
+            "How long an entry read from Redis may answer hits from memory without asking Redis again (0s: always ask)."),
+        ConfigKey(
+            "cache.hot_max_bytes", .size, .literal("64MiB"),
+            "Memory for entries kept in process (split between the event loops); the oldest go first."),
+        ConfigKey(
             "cache.models", .map(keys: "owner/name[:version]"), .empty,
             "Per-model rules; a rule for owner/name:version beats the one for owner/name."),
         ConfigKey(

@@ -17,6 +17,10 @@ struct RepriseOptions: Sendable {
     var redisTimeout = "1s"
     /// `cache.models` rules, e.g. `["replicate/hello-world": "{ ttl: 1s }"]`.
     var cacheModels: [String: String] = [:]
+    /// `cache.hot_ttl`; nil keeps the default.
+    var hotTTL: String?
+    /// `server.loops`.
+    var loops = 1
     /// Wall clock for entry ages and timestamps (tests of `max-age` pin it).
     var clock: WallClock = .system
     /// Wait for the instance to be ready (Redis connected) before the test goes on (false for
@@ -59,15 +63,19 @@ final class RepriseInstance: Sendable {
             "  key_prefix: \"\(keyPrefix)\"",
             "  timeout: \(options.redisTimeout)",
             "server:",
-            "  loops: 1",
+            "  loops: \(options.loops)",
             "  drain_timeout: 2s",
             "log:",
             "  level: error",
             "  requests: false",
         ]
         if let url = options.publicURL { lines.append("public_url: \(url)") }
+        if !options.cacheModels.isEmpty || options.hotTTL != nil {
+            lines.append("cache:")
+        }
+        if let hotTTL = options.hotTTL { lines.append("  hot_ttl: \(hotTTL)") }
         if !options.cacheModels.isEmpty {
-            lines += ["cache:", "  models:"]
+            lines += ["  models:"]
             for (model, rule) in options.cacheModels.sorted(by: { $0.key < $1.key }) {
                 lines.append("    \(model): \(rule)")
             }

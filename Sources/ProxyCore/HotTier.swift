@@ -1,0 +1,171 @@
+import CacheCore
+
+/// An in-process tier in front of the shared store, per event loop: entries read from Redis
+/// recently, already decoded and made into `HitTemplate`s, and tokens Redis said Replicate
+/// accepts. A hit it can answer costs no Redis round trip, no JSON parse and no JSON tree.
+///
+/// Redis stays the source of truth:
+/// - an entry is answered from here for at most `ttlNanos` after Redis returned it (and never
+///   past the TTL Redis reported for it); after that the next create looks it up again;
+/// - what a lookup returns replaces what is here (a refresh by another replica is seen at the
+///   next lookup), and this replica's own writes of an entry drop the copy at once
+///   (`entryWritten`, on every loop), so `Cache-Control: no-cache` refreshes are seen here
+///   immediately and on other replicas within `ttlNanos`; a lookup that was already on its way
+///   when the write happened may carry the old bytes, so what it returns is not answered from
+///   memory (`issuedAt` ≤ the write);
+/// - entries and tokens take memory up to `maxBytes`; past it the oldest go first (FIFO);
+/// - `ttlNanos == 0` turns the tier off for answering: every create looks up Redis, and the
+///   tier only saves the decode of an entry whose bytes are unchanged.
+///
+/// Times are `EventLoop.now`-style monotonic nanoseconds, passed in: the type is pure and the
+/// tests drive its clock. Threading: loop-bound (one per loop, no locks).
+public final class HotTier {
+    /// What the tier keeps per cache key.
+    public struct Entry {
+        public let raw: [UInt8]
+        public let entry: CacheEntry
+        public let template: HitTemplate
+        /// Until when (monotonic ns) this may answer without asking Redis; 0: never.
+        public fileprivate(set) var servableUntil: UInt64
+        fileprivate let cost: Int
+    }
+
+    public var ttlNanos: UInt64
+    public var maxBytes: Int
+    private var entries: [CacheKey: Entry] = [:]
+    private var order: [CacheKey] = []
+    private var orderHead = 0
+    private var tokens: [SHA256Digest: UInt64] = [:]
+    private var versionModels: [String: String] = [:]
+    /// When this replica last wrote each entry (monotonic ns); forgotten after `ttlNanos`.
+    private var writtenAt: [CacheKey: UInt64] = [:]
+    public private(set) var usedBytes = 0
+
+    /// Per-entry and per-token bookkeeping, counted on top of the bytes they hold.
+    static let overhead = 256
+
+    public init(ttlNanos: UInt64, maxBytes: Int) {
+        self.ttlNanos = ttlNanos
+        self.maxBytes = maxBytes
+    }
+
+    public var entryCount: Int { entries.count }
+
+    /// The entry under `key` if it may answer now without asking Redis.
+    public func servable(_ key: CacheKey, now: UInt64) -> Entry? {
+        guard let e = entries[key] else { return nil }
+        return now < e.servableUntil ? e : nil
+    }
+
+    /// True when Redis said, less than `ttlNanos` ago, that Replicate accepts this token.
+    public func tokenAccepted(_ tokenHash: SHA256Digest, now: UInt64) -> Bool {
+        guard let until = tokens[tokenHash] else { return false }
+        if now < until { return true }
+        tokens[tokenHash] = nil
+        return false
+    }
+
+    /// The model a version id belongs to, as Redis said (a version never changes model).
+    public func versionModel(_ version: String) -> String? { versionModels[version] }
+
+    /// Takes what a Redis lookup returned for `key`: the decoded entry (reusing the previous
+    /// decode when the bytes are the same), or nil when the bytes are not a valid entry.
+    /// `storeTTLMillis` is what Redis has left for it; nil keeps it out of the answering tier
+    /// (only the decode is reused).
+    /// `issuedAt` is when the lookup was sent: one sent before this replica's last write of the
+    /// entry may return the old bytes, so they are decoded but not answered from memory.
+    public func adopt(
+        _ key: CacheKey, raw: [UInt8], storeTTLMillis: Int64?, issuedAt: UInt64 = 0, now: UInt64
+    ) -> Entry? {
+        let servableUntil: UInt64
+        let raced = writtenAt[key].map { issuedAt <= $0 } ?? false
+        if let ms = storeTTLMillis, ms > 0, ttlNanos > 0, !raced {
+            servableUntil = now &+ min(ttlNanos, UInt64(ms) &* 1_000_000)
+        } else {
+            servableUntil = 0
+        }
+        if var known = entries[key], known.raw == raw {
+            known.servableUntil = servableUntil
+            entries[key] = known
+            return known
+        }
+        guard let entry = CacheEntry.decode(raw) else {
+            invalidate(key)
+            return nil
+        }
+        let template = HitTemplate(entry: entry)
+        let cost = raw.count + template.fixedByteCount + Self.overhead
+        let fresh = Entry(raw: raw, entry: entry, template: template, servableUntil: servableUntil, cost: cost)
+        // Too big to be worth a slot in the budget: serve it this once.
+        guard cost <= maxBytes / 8 else { return fresh }
+        invalidate(key)
+        entries[key] = fresh
+        order.append(key)
+        usedBytes += cost
+        evictIfNeeded()
+        return fresh
+    }
+
+    /// This replica wrote the entry under `key` at `now`: drop the copy, and do not answer from
+    /// memory what lookups sent before now return.
+    public func entryWritten(_ key: CacheKey, now: UInt64) {
+        invalidate(key)
+        guard ttlNanos > 0 else { return }
+        if writtenAt.count >= 4096 {
+            // Lookups older than the tier's TTL are long answered: their marks can go.
+            writtenAt = writtenAt.filter { now &- $0.value < ttlNanos }
+            if writtenAt.count >= 4096 { writtenAt.removeAll() }
+        }
+        writtenAt[key] = now
+    }
+
+    /// Drops the copy of `key` (the stored one is gone or unusable).
+    public func invalidate(_ key: CacheKey) {
+        guard let old = entries.removeValue(forKey: key) else { return }
+        usedBytes -= old.cost
+    }
+
+    public func rememberToken(_ tokenHash: SHA256Digest, now: UInt64) {
+        guard ttlNanos > 0 else { return }
+        if tokens[tokenHash] == nil { usedBytes += Self.overhead }
+        tokens[tokenHash] = now &+ ttlNanos
+        evictIfNeeded()
+    }
+
+    /// A token Replicate refused: no hit may rely on an older "accepted".
+    public func forgetToken(_ tokenHash: SHA256Digest) {
+        if tokens.removeValue(forKey: tokenHash) != nil { usedBytes -= Self.overhead }
+    }
+
+    public func rememberVersionModel(_ version: String, model: String) {
+        guard ttlNanos > 0, versionModels[version] == nil else { return }
+        if versionModels.count >= 4096 { versionModels.removeAll(keepingCapacity: true) }
+        versionModels[version] = model
+    }
+
+    /// Drops the oldest entries (and, if that is not enough, every token) until within budget.
+    private func evictIfNeeded() {
+        while usedBytes > maxBytes, orderHead < order.count {
+            let key = order[orderHead]
+            orderHead += 1
+            invalidate(key)
+        }
+        if usedBytes > maxBytes {
+            usedBytes -= tokens.count * Self.overhead
+            tokens.removeAll(keepingCapacity: true)
+        }
+        // Keys of entries replaced or dropped stay in `order` until they reach its head;
+        // compact when the consumed prefix dominates.
+        if orderHead > 1024 && orderHead * 2 > order.count {
+            order.removeFirst(orderHead)
+            orderHead = 0
+        }
+        if order.count > 4 * max(entries.count, 1024) {
+            order = order.filter { entries[$0] != nil }
+            orderHead = 0
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HotTier: Sendable {}

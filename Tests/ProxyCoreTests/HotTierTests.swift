@@ -1,0 +1,116 @@
+import CacheCore
+import JSONCore
+import Testing
+
+@testable import ProxyCore
+
+/// The hot tier's promises (Redis stays the source of truth): bounded lifetime and memory,
+/// replaced by what Redis returns, dropped on this replica's writes, off when its TTL is 0.
+@Suite struct HotTierTests {
+    static let second: UInt64 = 1_000_000_000
+
+    static func key(_ n: UInt8) -> CacheKey {
+        CacheKey(digest: SHA256Digest(bytes: [UInt8](repeating: n, count: 32))!)
+    }
+
+    static func entryBytes(output: String, padding: Int = 0) -> [UInt8] {
+        let prediction: JSONValue = ["output": .string(JSONString(output)), "pad": .string(JSONString(String(repeating: "x", count: padding)))]
+        return CacheEntry(
+            model: "m/n", version: "v", inputSHA256: "ab", storedAtMillis: 1, costUSD: nil, computeSeconds: nil,
+            prediction: prediction
+        ).encoded()
+    }
+
+    @Test func servesOnlyWithinItsTTLAndTheStoresTTL() throws {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let raw = Self.entryBytes(output: "a")
+        #expect(tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0) != nil)
+        #expect(tier.servable(Self.key(1), now: Self.second - 1) != nil)
+        #expect(tier.servable(Self.key(1), now: Self.second) == nil, "hot TTL over: ask Redis again")
+        // The store's TTL is shorter than the tier's: the store wins.
+        _ = tier.adopt(Self.key(2), raw: raw, storeTTLMillis: 200, now: 0)
+        #expect(tier.servable(Self.key(2), now: 199_000_000) != nil)
+        #expect(tier.servable(Self.key(2), now: 200_000_000) == nil)
+        // Unknown store TTL: decode reused, but never answered without Redis.
+        _ = tier.adopt(Self.key(3), raw: raw, storeTTLMillis: nil, now: 0)
+        #expect(tier.servable(Self.key(3), now: 0) == nil)
+        #expect(tier.entryCount == 3)
+    }
+
+    @Test func whatRedisReturnsReplacesTheCopy() throws {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let first = try #require(tier.adopt(Self.key(1), raw: Self.entryBytes(output: "old"), storeTTLMillis: 60_000, now: 0))
+        #expect(first.entry.prediction["output"]?.stringValue == "old")
+        let second = try #require(tier.adopt(Self.key(1), raw: Self.entryBytes(output: "new"), storeTTLMillis: 60_000, now: 1))
+        #expect(second.entry.prediction["output"]?.stringValue == "new")
+        #expect(tier.servable(Self.key(1), now: 2)?.entry.prediction["output"]?.stringValue == "new")
+        #expect(tier.entryCount == 1)
+        // Bytes that are not an entry drop the copy.
+        #expect(tier.adopt(Self.key(1), raw: Array("garbage".utf8), storeTTLMillis: 60_000, now: 3) == nil)
+        #expect(tier.servable(Self.key(1), now: 4) == nil)
+    }
+
+    @Test func invalidateDropsTheCopyAndItsBytes() {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "a"), storeTTLMillis: 60_000, now: 0)
+        #expect(tier.usedBytes > 0)
+        tier.invalidate(Self.key(1))
+        #expect(tier.servable(Self.key(1), now: 1) == nil)
+        #expect(tier.usedBytes == 0)
+    }
+
+    @Test func memoryStaysWithinBudgetOldestFirst() {
+        let budget = 64 * 1024
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: budget)
+        for n in 0..<200 {
+            _ = tier.adopt(Self.key(UInt8(n)), raw: Self.entryBytes(output: "\(n)", padding: 1000), storeTTLMillis: 60_000, now: 0)
+            #expect(tier.usedBytes <= budget)
+        }
+        #expect(tier.servable(Self.key(199), now: 1) != nil, "newest kept")
+        #expect(tier.servable(Self.key(0), now: 1) == nil, "oldest evicted")
+        #expect(tier.entryCount < 200)
+        // An entry bigger than an eighth of the budget is served once but never kept.
+        let big = Self.entryBytes(output: "big", padding: budget / 4)
+        #expect(tier.adopt(Self.key(250), raw: big, storeTTLMillis: 60_000, now: 0) != nil)
+        #expect(tier.servable(Self.key(250), now: 1) == nil)
+    }
+
+    @Test func tokensExpireAndCanBeForgotten() {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let token = SHA256Digest(bytes: [UInt8](repeating: 9, count: 32))!
+        #expect(!tier.tokenAccepted(token, now: 0))
+        tier.rememberToken(token, now: 0)
+        #expect(tier.tokenAccepted(token, now: Self.second - 1))
+        #expect(!tier.tokenAccepted(token, now: Self.second))
+        tier.rememberToken(token, now: 0)
+        tier.forgetToken(token)
+        #expect(!tier.tokenAccepted(token, now: 1))
+    }
+
+    @Test func zeroTTLNeverAnswersButReusesDecodes() throws {
+        let tier = HotTier(ttlNanos: 0, maxBytes: 1 << 20)
+        let raw = Self.entryBytes(output: "a")
+        let token = SHA256Digest(bytes: [UInt8](repeating: 9, count: 32))!
+        _ = try #require(tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0))
+        tier.rememberToken(token, now: 0)
+        tier.rememberVersionModel("v", model: "m/n")
+        #expect(tier.servable(Self.key(1), now: 0) == nil)
+        #expect(!tier.tokenAccepted(token, now: 0))
+        #expect(tier.versionModel("v") == nil)
+        #expect(tier.entryCount == 1, "the decode is kept for the next lookup with the same bytes")
+    }
+
+    /// A lookup sent before this replica wrote the entry may return the old bytes: they must
+    /// not be answered from memory; a lookup sent after the write may.
+    @Test func lookupsThatRacedAWriteAreNotServed() {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "old"), storeTTLMillis: 60_000, issuedAt: 0, now: 1)
+        tier.entryWritten(Self.key(1), now: 10)
+        #expect(tier.servable(Self.key(1), now: 11) == nil, "the write dropped the copy")
+        let late = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "old"), storeTTLMillis: 60_000, issuedAt: 9, now: 12)
+        #expect(late?.entry.prediction["output"]?.stringValue == "old", "still usable for the request that asked")
+        #expect(tier.servable(Self.key(1), now: 13) == nil, "but not answered from memory")
+        _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "new"), storeTTLMillis: 60_000, issuedAt: 20, now: 21)
+        #expect(tier.servable(Self.key(1), now: 22)?.entry.prediction["output"]?.stringValue == "new")
+    }
+}
