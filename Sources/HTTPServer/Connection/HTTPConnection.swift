@@ -49,6 +49,12 @@ final class HTTPConnection: IOHandler {
     var pumpScheduled = false
     var pumping = false
     var inIO = false
+    /// Read interest may stay armed while a request is in flight: dropping it and arming it
+    /// again cost two `epoll_ctl` per request. Cleared when the socket turns readable while the
+    /// parser cannot take bytes (a pipelining or departing client), or when the last read may
+    /// have left bytes in the socket; level-triggered epoll would otherwise wake the loop again
+    /// and again for bytes nobody reads.
+    private var keepReadArmed = true
 
     // Timeouts (see HTTPConnection+Timeouts.swift).
     var timer: TimerHandle?
@@ -87,6 +93,7 @@ final class HTTPConnection: IOHandler {
             return
         }
         if events.contains(.readable) || events.contains(.hangup) {
+            if !lingering && !canParse { keepReadArmed = false }
             if lingering { discardInput() } else { readAndProcess() }
         }
         if !closed && (events.contains(.writable) || !outbound.isEmpty || (closeWhenFlushed && !lingering)) {
@@ -99,7 +106,12 @@ final class HTTPConnection: IOHandler {
     func settle() {
         guard !closed else { return }
         var interest: IOInterest = []
-        if lingering || wantsToRead { interest.insert(.read) }
+        if lingering || wantsToRead {
+            interest.insert(.read)
+            keepReadArmed = true
+        } else if keepReadArmed && !peerClosed && inbound.isEmpty && loop.interest(fd: fd)?.contains(.read) == true {
+            interest.insert(.read)
+        }
         if writeBlocked { interest.insert(.write) }
         loop.setInterest(fd: fd, interest)
         armTimer()
@@ -129,6 +141,7 @@ final class HTTPConnection: IOHandler {
                     let used = process(input)
                     if !closed && used < n { inbound.append(UnsafeRawBufferPointer(rebasing: input[used...])) }
                     if n < scratch.count { return }
+                    keepReadArmed = false  // a full buffer: the socket may hold more
                     continue
                 }
             } else {
