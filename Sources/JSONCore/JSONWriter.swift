@@ -61,7 +61,16 @@ public struct JSONWriter {
     }
 
     /// Appends the escaped body of a JSON string (no quotes), per `JSONStringEscaping`.
+    /// Contiguous input (native strings, arrays) is copied run by run, eight bytes scanned at a
+    /// time; only other collections go byte by byte.
     public static func appendEscaped<C: Collection>(_ utf8: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        let done: Void? = utf8.withContiguousStorageIfAvailable { buffer in
+            JSONStringEscaping.forEachSegment(
+                UnsafeRawBufferPointer(buffer),
+                literal: { out.append(contentsOf: $0) },
+                escape: { JSONStringEscaping.appendEscape($0, to: &out) })
+        }
+        if done != nil { return }
         for b in utf8 {
             if JSONStringEscaping.needsEscape(b) {
                 JSONStringEscaping.appendEscape(b, to: &out)

@@ -11,17 +11,29 @@ import EventLoop
 /// through our close-socket callback, which unregisters before closing; a socket curl creates
 /// drops any stale watch with the same number (CURLOPT_SOCKOPTFUNCTION); and nothing is ever
 /// unregistered from the loop unless the loop's registration for that number is our own watch.
+///
+/// A keep-alive connection goes back to curl's pool after every response (CURL_POLL_REMOVE) and
+/// is asked for again by the next request (CURL_POLL_IN): unregistering and registering it cost
+/// two `epoll_ctl` and a watch per request. Connection sockets — made and closed through our
+/// callbacks, so their number can never be reused behind our back — stay registered while
+/// pooled, as a dormant watch; an event on one (upstream closed it) only drops its interest,
+/// and curl finds the connection dead when it checks it before reuse.
 extension UpstreamClient {
     /// CURLMOPT_SOCKETFUNCTION.
     func curlWantsSocket(_ fd: Int32, _ what: Int32) {
         if what == CURL_POLL_REMOVE {
-            forgetSocket(fd)
+            if connectionSockets.contains(fd), let watch = watches[fd], loop.isRegistered(fd: fd, handler: watch) {
+                watch.dormant = true
+            } else {
+                forgetSocket(fd)
+            }
             return
         }
         var interest: IOInterest = []
         if what & CURL_POLL_IN != 0 { interest.insert(.read) }
         if what & CURL_POLL_OUT != 0 { interest.insert(.write) }
         if let watch = watches[fd], loop.isRegistered(fd: fd, handler: watch) {
+            watch.dormant = false
             loop.setInterest(fd: fd, interest)
             return
         }
@@ -42,6 +54,14 @@ extension UpstreamClient {
         // tells a stale one from the current one.
         curlTimerGeneration &+= 1
         let generation = curlTimerGeneration
+        if ms == 0 {
+            // "Now" (a transfer was added or unpaused): the end of this tick, without a timer.
+            loop.deferToEndOfTick { [weak self] in
+                guard let self, self.curlTimerGeneration == generation else { return }
+                self.socketAction(CCURL_SOCKET_TIMEOUT, 0)
+            }
+            return
+        }
         curlTimer = loop.schedule(after: .milliseconds(ms)) { [weak self] in
             guard let self, self.curlTimerGeneration == generation else { return }
             self.curlTimer = nil
@@ -52,10 +72,12 @@ extension UpstreamClient {
     /// CURLOPT_SOCKOPTFUNCTION: a socket curl just made. A watch under its number is stale.
     func curlCreatedSocket(_ fd: Int32) {
         forgetSocket(fd)
+        connectionSockets.insert(fd)
     }
 
     /// CURLOPT_CLOSESOCKETFUNCTION: stop watching, then close.
     func curlClosesSocket(_ fd: Int32) -> Int32 {
+        connectionSockets.remove(fd)
         forgetSocket(fd)
         return Glibc.close(fd)
     }
@@ -68,6 +90,11 @@ extension UpstreamClient {
 
     /// The loop saw `events` on one of curl's sockets.
     func socketReady(_ fd: Int32, _ events: IOEvents) {
+        if let watch = watches[fd], watch.dormant {
+            // A pooled connection spoke or closed: not curl's business until it reuses it.
+            loop.setInterest(fd: fd, [])
+            return
+        }
         var mask: Int32 = 0
         // A hang-up or an error is for curl to discover by reading or writing.
         if !events.isDisjoint(with: [.readable, .hangup, .error]) { mask |= CURL_CSELECT_IN }

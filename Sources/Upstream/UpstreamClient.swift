@@ -32,6 +32,9 @@ public final class UpstreamClient {
     var share: UnsafeMutableRawPointer?
     var transfers: [ObjectIdentifier: UpstreamTransfer] = [:]
     var watches: [Int32: CurlSocketWatch] = [:]
+    /// Sockets curl opened through CURLOPT_SOCKOPTFUNCTION and has not closed yet (connections;
+    /// they close through CURLOPT_CLOSESOCKETFUNCTION).
+    var connectionSockets: Set<Int32> = []
     private var spareHandles: [CurlEasyHandle] = []
     /// How deep we are inside curl calls (callbacks run at depth > 0).
     var curlDepth = 0

@@ -8,6 +8,9 @@ import EventLoop
 final class CurlSocketWatch: IOHandler {
     unowned let client: UpstreamClient
     let fd: Int32
+    /// curl said CURL_POLL_REMOVE for a pooled connection: the registration is kept (curl will
+    /// most likely want the socket again for the next request on it) but events are not curl's.
+    var dormant = false
 
     init(client: UpstreamClient, fd: Int32) {
         self.client = client
