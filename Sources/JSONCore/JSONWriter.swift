@@ -23,6 +23,11 @@ public struct JSONWriter {
         bytes.append(contentsOf: b)
     }
 
+    /// The common case, kept concrete: a generic append from another module is not specialised.
+    public mutating func raw(bytes b: [UInt8]) {
+        bytes.append(contentsOf: b)
+    }
+
     /// Writes `s` as a JSON string literal, escaping what RFC 8259 requires (and `/` is left
     /// alone, as RFC 8785 does).
     public mutating func string(_ s: String) {
@@ -125,6 +130,11 @@ public struct JSONObjectWriter {
 
     /// A member whose value is already-encoded JSON.
     public mutating func rawField<C: Collection>(_ k: String, json: C) where C.Element == UInt8 {
+        key(k)
+        writer.raw(bytes: json)
+    }
+
+    public mutating func rawField(_ k: String, json: [UInt8]) {
         key(k)
         writer.raw(bytes: json)
     }
