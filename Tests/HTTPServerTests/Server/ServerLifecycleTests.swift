@@ -85,6 +85,37 @@ struct ServerLifecycleTests {
         #expect(drained.wait())
     }
 
+    @Test func drainServesConnectionsWaitingInTheListenQueue() throws {
+        let server = try TestServer(handler: ok)
+        defer { server.shutdown() }
+        // Hold the loop, so that new connections complete in the kernel and wait in the listen
+        // queue, unaccepted, when the drain begins: the race between a client's connect and a
+        // SIGTERM. The drain's task runs before the loop next looks at the listener.
+        let holding = TestSignal()
+        let release = TestSignal()
+        server.group.loops[0].execute {
+            holding.signal()
+            _ = release.wait()
+        }
+        #expect(holding.wait())
+        let queued = try (0..<3).map { i -> RawHTTPClient in
+            let c = try server.client()
+            try c.send("GET /queued\(i) HTTP/1.1\r\n\r\n")
+            return c
+        }
+        let drained = TestSignal()
+        server.server.drain(timeout: .seconds(30)) { drained.signal() }
+        release.signal()
+        for c in queued {
+            let r = try c.readResponse()
+            #expect(r.status == 200)
+            #expect(r.header("connection") == "close")
+            try c.expectClose()
+        }
+        #expect(drained.wait())
+        #expect(throws: RawHTTPClient.Failure.self) { try server.client() }  // and then no longer accepting
+    }
+
     @Test func stopAcceptingKeepsOpenConnectionsServing() throws {
         let server = try TestServer(handler: ok)
         defer { server.shutdown() }
