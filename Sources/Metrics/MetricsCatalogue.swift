@@ -52,7 +52,7 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
             help: "Time from sending a request to Replicate to receiving its response head.", buckets: latencyBuckets),
         MetricDescriptor(
             name: "reprise_upstream_errors_total", kind: .counter,
-            help: "Upstream transfers that failed, by kind (connect, timeout, tls, protocol, other).",
+            help: "Upstream transfers that failed, by kind (connect, closed, timeout, tls, protocol, canceled, refused, other).",
             labelNames: ["kind"]),
         MetricDescriptor(
             name: "reprise_redis_errors_total", kind: .counter,

@@ -12,7 +12,14 @@ import Upstream
 ///
 /// The creating request's `Authorization` value is held in memory for the duration — it is
 /// needed to ask Replicate — and never written anywhere. Watches are bounded per loop; past the
-/// bound the oldest is dropped (and logged). Threading: loop-bound.
+/// bound the oldest is dropped (and logged).
+///
+/// Watches are listed in the app's `PollRouter`, so that a stream ending on another loop
+/// (`pollSoon`) and creates waiting for this prediction's result (`hurry`) reach the poller
+/// that watches it. A watch that ends without a stored result (the prediction is gone, the
+/// token no longer works, the time limit passed, the watch was dropped) lifts the key's
+/// in-flight mark, so that waiting creates stop waiting and go upstream themselves.
+/// Threading: loop-bound.
 final class CompletionPoller {
     private struct Watch {
         let id: String
@@ -23,7 +30,14 @@ final class CompletionPoller {
         let deadline: UInt64
         var delay: Duration
         var timer: TimerHandle?
+        /// When the pending timer fires (valid while `timer` is set).
+        var dueAt: UInt64
+        /// When the last poll was sent (the create's answer counts as the first look).
+        var lastPolledAt: UInt64
     }
+
+    /// Shortest time between polls while creates wait for the result (`hurry`).
+    static let hurriedInterval: Duration = .milliseconds(500)
 
     private var watches: [String: Watch] = [:]
     private var order: [String] = []
@@ -40,20 +54,32 @@ final class CompletionPoller {
     func watch(id: String, authorization: String, key: CacheKey, inputSHA256: String, ttlSeconds: Int) {
         guard watches[id] == nil else { return }
         if watches.count >= capacity, let oldest = order.first {
-            stop(oldest)
+            endWithoutResult(oldest)
             host.log.logger.warn("background poll dropped: too many predictions watched", ["limit": .int(capacity)])
         }
         let limit = Duration.seconds(host.cache.settings.pollLimitSeconds)
+        let now = host.loop.now
         var w = Watch(
             id: id, authorization: authorization, key: key, inputSHA256: inputSHA256, ttlSeconds: ttlSeconds,
-            deadline: host.loop.now &+ limit.nanosecondsClamped, delay: .seconds(1))
-        w.timer = host.loop.schedule(after: w.delay) { [weak self] in self?.poll(id) }
+            deadline: now &+ limit.nanosecondsClamped, delay: .seconds(1), dueAt: 0, lastPolledAt: now)
+        schedule(&w, at: now &+ w.delay.nanosecondsClamped)
         watches[id] = w
         order.append(id)
+        host.pollRoutes.add(id: id, key: key.hex, loop: host.loop, poller: self)
     }
 
-    /// Polls `id` at once (a stream reported the prediction done), if it is watched here.
+    /// Polls `id` at once (a stream reported the prediction done), on whichever loop of this
+    /// process watches it.
     func pollSoon(_ id: String) {
+        if watches[id] != nil {
+            pollWatchedSoon(id)
+        } else {
+            host.pollRoutes.pollSoon(id: id)
+        }
+    }
+
+    /// Polls `id` at once if it is watched here and no poll is under way.
+    func pollWatchedSoon(_ id: String) {
         guard var w = watches[id], let timer = w.timer else { return }
         host.loop.cancel(timer)
         w.timer = nil
@@ -61,11 +87,45 @@ final class CompletionPoller {
         poll(id)
     }
 
+    /// A create waits for `id`'s result: poll now, or as soon as `hurriedInterval` has passed
+    /// since the last poll, instead of at the next backoff step. A poll under way is left alone
+    /// (its answer may be the one).
+    func hurry(_ id: String) {
+        guard var w = watches[id], let timer = w.timer else { return }
+        let now = host.loop.now
+        let soonest = max(now, w.lastPolledAt &+ Self.hurriedInterval.nanosecondsClamped)
+        guard w.dueAt > soonest else { return }
+        host.loop.cancel(timer)
+        w.timer = nil
+        if soonest <= now {
+            watches[id] = w
+            poll(id)
+        } else {
+            schedule(&w, at: soonest)
+            watches[id] = w
+        }
+    }
+
     /// Stops watching (the prediction ended, or was seen ending through a client's poll).
     func stop(_ id: String) {
         guard let w = watches.removeValue(forKey: id) else { return }
         if let t = w.timer { host.loop.cancel(t) }
         if let i = order.firstIndex(of: id) { order.remove(at: i) }
+        host.pollRoutes.remove(id: id)
+    }
+
+    /// Stops watching a prediction whose result will not be stored from here: lifts the in-flight
+    /// mark so that creates waiting for it go upstream themselves instead of waiting it out.
+    private func endWithoutResult(_ id: String) {
+        guard let w = watches[id] else { return }
+        stop(id)
+        host.cache.store.clearInFlight(key: w.key)
+    }
+
+    private func schedule(_ w: inout Watch, at deadline: UInt64) {
+        let id = w.id
+        w.dueAt = deadline
+        w.timer = host.loop.schedule(atNanoseconds: deadline) { [weak self] in self?.poll(id) }
     }
 
     func stopAll() {
@@ -75,6 +135,7 @@ final class CompletionPoller {
     private func poll(_ id: String) {
         guard var w = watches[id] else { return }
         w.timer = nil
+        w.lastPolledAt = host.loop.now
         watches[id] = w
         var headers = HTTPHeaders()
         headers.add(.authorization, w.authorization)
@@ -98,15 +159,15 @@ final class CompletionPoller {
                 return
             }
         } else if case .success(let (status, _)) = result, status == 404 || status == 401 || status == 403 {
-            stop(id)  // gone, or the token no longer works: nothing more to learn
+            endWithoutResult(id)  // gone, or the token no longer works: nothing more to learn
             return
         }
         guard host.loop.now < w.deadline else {
-            stop(id)
+            endWithoutResult(id)
             return
         }
         w.delay = min(w.delay * 2, .seconds(30))
-        w.timer = host.loop.schedule(after: w.delay) { [weak self] in self?.poll(id) }
+        schedule(&w, at: host.loop.now &+ w.delay.nanosecondsClamped)
         watches[id] = w
     }
 }

@@ -38,6 +38,8 @@ final class CreateExchange: HTTPExchangeDelegate {
     private var body: [UInt8] = []
     private var clientGone = false
     private let startedAt: UInt64
+    /// Checks made while coalesced (`coalesce`).
+    private var coalesceRounds = 0
 
     init(exchange: any HTTPExchange, host: ProxyResponder, route: PredictionRoute) {
         self.exchange = exchange
@@ -206,9 +208,14 @@ final class CreateExchange: HTTPExchangeDelegate {
     /// checking every 50 ms until `deadline` — a little before the client's own `Prefer: wait`
     /// runs out. If the leader ends without a result, the request goes upstream itself; if time
     /// runs out, it goes upstream without `Prefer: wait`, so the client gets a `starting`
-    /// prediction at once and polls it, within its timeout.
+    /// prediction at once and polls it, within its timeout. Every fourth check (from the first)
+    /// asks the poller watching the leader's prediction, on whichever loop, to poll sooner than
+    /// its backoff (`PollRouter.hurry`); a watch ending without a result lifts the in-flight
+    /// mark, which ends the wait.
     private func coalesce(keyed: Keyed, maxAge: Int?, tokenAccepted: Bool, deadline: UInt64) {
         let cache = host.cache
+        if coalesceRounds % 4 == 0 { host.pollRoutes.hurry(key: keyed.key.hex) }
+        coalesceRounds += 1
         exchange.loop.schedule(after: .milliseconds(50)) { [self] in
             guard !clientGone else { return }
             cache.store.entry(key: keyed.key) { [self] result in

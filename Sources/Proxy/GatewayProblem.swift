@@ -10,6 +10,7 @@ enum GatewayProblem {
         switch error.kind {
         case .timeout: return ReplicateErrors.gatewayTimeout
         case .connect, .refused: return ReplicateErrors.badGateway("connection failed")
+        case .closed: return ReplicateErrors.badGateway("connection closed without an answer")
         case .tls: return ReplicateErrors.badGateway("TLS handshake failed")
         case .protocolError, .other, .canceled: return ReplicateErrors.badGateway("its answer could not be relayed")
         }

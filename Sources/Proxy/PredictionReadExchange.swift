@@ -11,7 +11,9 @@ import Upstream
 /// Ids Reprise made up for hits are answered from their record, and only for the token that
 /// created them (others get Replicate's 404, as Replicate does for another account's id).
 /// Everything else goes upstream; when a recorded miss is seen to have succeeded, it is stored
-/// — whichever replica created it. Threading: loop-bound.
+/// — whichever replica created it. When the record lookup fails, the request goes upstream too
+/// (fail open), and upstream's 404 becomes a 503 with `Retry-After: 1`: the id may be one only
+/// Reprise knows. Threading: loop-bound.
 final class PredictionReadExchange: HTTPExchangeDelegate {
     private let exchange: any HTTPExchange
     private let host: ProxyResponder
@@ -44,7 +46,7 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
-                forward(record: nil)
+                forward(record: nil, lookupFailed: true)
             case .success(let bytes):
                 let record = bytes.flatMap(PredictionRecord.decode)
                 if let record, record.origin == .hit {
@@ -69,7 +71,9 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
         finish(status: 200) { exchange.respond(status: 200, headers: headers, body: prediction.serialized()) }
     }
 
-    private func forward(record: PredictionRecord?) {
+    /// `lookupFailed`: the record could not be read (not "absent"), so upstream's 404 may be
+    /// about an id only Reprise knows; it is answered 503 `Retry-After: 1` instead.
+    private func forward(record: PredictionRecord?, lookupFailed: Bool = false) {
         let requestBody: UpstreamRequest.Body = body.isEmpty && exchange.head.method == .get ? .none : .bytes(body)
         let request = UpstreamRequest(
             method: exchange.head.method, url: host.upstreamURL(forTarget: exchange.head.target),
@@ -78,6 +82,11 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
             switch outcome {
             case .failed(let problem):
                 finish(status: problem.status) { exchange.respond(problem: problem) }
+            case .answered(let head, _) where lookupFailed && head.status == 404:
+                var headers = HTTPHeaders()
+                headers.add(.retryAfter, "1")
+                let problem = ReplicateErrors.predictionLookupUnavailable(id: id)
+                finish(status: problem.status) { exchange.respond(problem: problem, extraHeaders: headers) }
             case .answered(let head, let shaped):
                 if let record, head.status == 200 {
                     if record.store, shaped.isStorableSuccess, let key = CacheKey(hex: record.cacheKey) {

@@ -28,8 +28,11 @@ struct ProxyLog {
         logger.debug("create not cached", ["reason": .string(reason)])
     }
 
-    func storeFailed(_ error: CacheStoreError) {
-        logger.warn("redis unavailable; forwarding upstream", ["error": .string(error.kind.rawValue), "detail": .string(error.detail)])
+    /// `suppressed`: lines of this kind left out since the previous one (`LogRateLimiter`).
+    func storeFailed(_ error: CacheStoreError, suppressed: Int) {
+        logger.warn(
+            "redis unavailable; forwarding upstream",
+            ["error": .string(error.kind.rawValue), "detail": .string(error.detail), "suppressed": .int(suppressed)])
     }
 
     func clientGone(route: String, status: Int, elapsedNanos: UInt64) {

@@ -22,6 +22,10 @@ public final class ProxyResponder: HTTPResponder {
     let readiness: Readiness
     let cache: LoopCache
     let clock: WallClock
+    /// Rate limit of repeated warnings, shared by the app's loops.
+    let warnings: LogRateLimiter
+    /// Which loop watches which prediction, shared by the app's loops.
+    let pollRoutes: PollRouter
     private let metricsCollector: MetricsCollector
     var log: ProxyLog
     private(set) var settings: ProxySettings
@@ -30,8 +34,11 @@ public final class ProxyResponder: HTTPResponder {
 
     init(
         loop: EventLoop, settings: ProxySettings, upstream: UpstreamClient, streams: StreamRegistry,
-        readiness: Readiness, cache: LoopCache, metricsCollector: MetricsCollector, clock: WallClock, logger: Logger
+        readiness: Readiness, cache: LoopCache, metricsCollector: MetricsCollector, clock: WallClock, logger: Logger,
+        warnings: LogRateLimiter = LogRateLimiter(), pollRoutes: PollRouter = PollRouter()
     ) {
+        self.warnings = warnings
+        self.pollRoutes = pollRoutes
         self.loop = loop
         self.settings = settings
         self.upstream = upstream
@@ -191,9 +198,13 @@ public final class ProxyResponder: HTTPResponder {
         log.request(route: route, status: status, elapsedNanos: elapsedNanos)
     }
 
+    /// Counts every failed Redis command; logs at most one line a second per kind (an outage
+    /// fails every request's lookup).
     func noteStoreError(_ error: CacheStoreError) {
         cache.metrics.increment(MetricSeries(.redisErrors))
-        log.storeFailed(error)
+        if let suppressed = warnings.admit("redis." + error.kind.rawValue, nowNanos: loop.now) {
+            log.storeFailed(error, suppressed: suppressed)
+        }
     }
 
     func noteUpstreamError(_ error: UpstreamError) {

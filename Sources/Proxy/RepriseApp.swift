@@ -44,6 +44,8 @@ public final class RepriseApp: Sendable {
         let readiness = self.readiness
         let registry = responders
         let collector = metricsCollector
+        let warnings = LogRateLimiter()
+        let pollRoutes = PollRouter()
         // Each loop's responder (and Redis connection) is made on the loop after `start`; until
         // then `/readyz` must not read as ready.
         for loop in group.loops { readiness.setProblem(Self.redisComponent(loop.index), "connecting") }
@@ -61,14 +63,19 @@ public final class RepriseApp: Sendable {
                 }
                 let store = RedisCacheStore(client: redis, keys: keys) { error in
                     shard.increment(MetricSeries(.redisErrors))
-                    logger.warn("redis write failed", ["error": .string(error.kind.rawValue)])
+                    // Counted every time; logged at most once a second (an outage fails every write).
+                    if let suppressed = warnings.admit("redis-write." + error.kind.rawValue, nowNanos: loop.now) {
+                        logger.warn(
+                            "redis write failed", ["error": .string(error.kind.rawValue), "suppressed": .int(suppressed)])
+                    }
                 }
                 let responder = ProxyResponder(
                     loop: loop, settings: settings,
                     upstream: UpstreamClient(loop: loop, configuration: upstreamConfiguration, logger: logger),
                     streams: streams, readiness: readiness,
                     cache: LoopCache(store: store, settings: cacheSettings, metrics: shard, loopCount: group.loops.count),
-                    metricsCollector: collector, clock: clock, logger: logger)
+                    metricsCollector: collector, clock: clock, logger: logger, warnings: warnings,
+                    pollRoutes: pollRoutes)
                 responder.cache.now = { loop.now }
                 responder.cache.broadcastEntryWritten = { [weak registry] key in
                     for ref in registry?.all ?? [] {
@@ -89,6 +96,9 @@ public final class RepriseApp: Sendable {
     /// The `/readyz` component of one loop's Redis connection.
     private static func redisComponent(_ loopIndex: Int) -> String { "redis.loop\(loopIndex)" }
 
+    /// The config in force: the one started with, with reloads applied (`reload`).
+    public var runningConfig: RepriseConfig { config.withLock { $0 } }
+
     /// Starts the loops and listens on the configured address; returns the bound port.
     public func start() throws -> Int {
         let listen = config.withLock { $0.listen }
@@ -99,23 +109,22 @@ public final class RepriseApp: Sendable {
         return port
     }
 
-    /// Applies a new config to requests that start from now on. Listen address, loop count,
-    /// server limits, Redis and upstream connection settings need a restart; the log says so.
+    /// Applies a new config to requests that start from now on. Keys the config table marks
+    /// `reload: .restart` (listen address, loops, server limits, Redis, upstream connection
+    /// settings, log level) keep their running values; the log names those that changed.
     public func reload(_ newConfig: RepriseConfig) {
-        let old = config.withLock { c -> RepriseConfig in
-            let previous = c
-            c = newConfig
-            return previous
+        let (applied, needRestart) = config.withLock { c -> (RepriseConfig, [String]) in
+            let outcome = c.reloaded(from: newConfig)
+            c = outcome.config
+            return outcome
         }
-        if old.listen != newConfig.listen || old.server != newConfig.server || old.redis != newConfig.redis
-            || old.upstream.connectTimeout != newConfig.upstream.connectTimeout
-            || old.upstream.maxIdleConnections != newConfig.upstream.maxIdleConnections
-            || old.upstream.http2 != newConfig.upstream.http2 || old.upstream.timeout != newConfig.upstream.timeout
-        {
-            logger.warn("reload: listen, server.*, redis.* and upstream connection settings need a restart; kept the running values")
+        if !needRestart.isEmpty {
+            logger.warn(
+                "reload: these keys take effect only on restart; kept the running values",
+                ["keys": .string(needRestart.joined(separator: ", "))])
         }
-        let settings = newConfig.proxySettings
-        let cacheSettings = newConfig.cacheRuntimeSettings
+        let settings = applied.proxySettings
+        let cacheSettings = applied.cacheRuntimeSettings
         for ref in responders.all {
             ref.responder.loop.execute { ref.responder.apply(settings, cacheSettings: cacheSettings) }
         }

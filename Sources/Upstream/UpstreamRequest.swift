@@ -41,8 +41,10 @@ public struct UpstreamRequest: Sendable {
 /// Why an upstream transfer failed. `kind` is a bounded set, safe as a metric label.
 public struct UpstreamError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
-        /// DNS failure, connection refused or reset before a response.
+        /// DNS failure or connection refused: no connection was made.
         case connect
+        /// A connection was made, and upstream closed or reset it before any response head.
+        case closed
         /// Connect, idle or total timeout.
         case timeout
         /// TLS handshake or certificate failure.

@@ -80,7 +80,7 @@ case .serve(let path):
                     "reload failed; keeping the running config", ["errors": .string(error.messages.joined(separator: "; "))])
             }
         case .terminate:
-            logger.info("draining", ["timeout_s": .double(Double(config.server.drainTimeout.components.seconds))])
+            logger.info("draining", ["timeout_s": .double(Double(app.runningConfig.server.drainTimeout.components.seconds))])
             app.shutdown()
             logger.info("stopped")
             sink.flush()

@@ -43,6 +43,17 @@ import Testing
         }
     }
 
+    @Test func upstreamClosingWithoutAnAnswerIs502CountedAsClosed() async throws {
+        try await withHarness { h in
+            let closed = try await h.reprise.send("GET", "/v1/hardware", headers: [("X-Fake-Fault", "close")])
+            Self.expectProblem(closed, status: 502)
+            #expect(closed.json["detail"] as? String == "Replicate could not be reached: connection closed without an answer")
+            let metrics = try await h.reprise.metrics()
+            #expect(MetricsText.value(#"reprise_upstream_errors_total{kind="closed"}"#, in: metrics) == 1)
+            #expect(MetricsText.value(#"reprise_upstream_errors_total{kind="connect"}"#, in: metrics) == nil)
+        }
+    }
+
     /// A Replicate-shaped error: JSON `{"title","detail","status"}` with the status repeated.
     static func expectProblem(_ r: RawHTTPResponse, status: Int, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status == status, sourceLocation: sourceLocation)

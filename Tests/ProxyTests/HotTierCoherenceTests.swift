@@ -9,7 +9,7 @@ import Testing
 @Suite struct HotTierCoherenceTests {
     @Test func aRefreshIsSeenAtOnceHereAndWithinHotTTLOnAnotherReplica() async throws {
         let clock = PinnedClock()
-        try await withHarness(RepriseOptions(hotTTL: "500ms", loops: 2, clock: clock.wallClock)) { h in
+        try await withHarness(RepriseOptions(hotTTL: "500ms", clock: clock.wallClock, loops: 2)) { h in
             let other = try await h.startReprise(RepriseOptions(hotTTL: "500ms", clock: clock.wallClock))
             let input = #"{"text":"hot"}"#
             let first = try await h.reprise.create(Models.hello, input: input)

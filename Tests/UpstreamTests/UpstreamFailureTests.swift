@@ -82,12 +82,13 @@ import Testing
         #expect(d.finishCount == 1)
     }
 
-    @Test func closeWithoutAnyResponseIsAConnectError() throws {
+    @Test func closeWithoutAnyResponseIsAClosedError() throws {
+        // The connection was made: `connect` would send an operator looking for a network problem.
         let server = try ScriptedHTTPServer { _, _ in .close }
         let harness = try LoopHarness()
         defer { harness.close() }
         let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
-        #expect(d.error?.kind == .connect)
+        #expect(d.error?.kind == .closed)
     }
 
     @Test func cancelMidTransferClosesTheConnection() throws {

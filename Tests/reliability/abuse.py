@@ -46,6 +46,11 @@ SMUGGLING: Dict[str, bytes] = {
     "obfuscated Transfer-Encoding": (
         b"POST /v1/account HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\nContent-Length: 5\r\n\r\nhello"),
     "negative Content-Length": b"POST /v1/account HTTP/1.1\r\nHost: a\r\nContent-Length: -5\r\n\r\n",
+    "chunked, chunked": (
+        b"POST /v1/account HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n"),
+    "two Transfer-Encoding: chunked lines": (
+        b"POST /v1/account HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"0\r\n\r\n"),
 }
 
 

@@ -1,6 +1,11 @@
 """Mixed traffic for the soak and the leak check: every kind of request Reprise handles, each
 with the answer it must get. `MixedClient.step(kind)` sends one request of a kind and counts
-it; an unexpected answer is recorded as a failure (the tests assert there are none)."""
+it; an unexpected answer is recorded as a failure (the tests assert there are none).
+
+A stream replay answered 503 `Retry-After: 1` (its recording is in Redis, which did not
+answer in time) is retried once after a second, as a client would, and counted apart.
+Creates get 90 s and the slow ones are counted: an identical create may be waiting for
+another one's result (coalescing), which can take up to the `Prefer: wait` limit."""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import uuid
 from typing import Dict, List, Optional
 
 import reliability_support as support
+
+SLOW_CREATE_S = 5.0
 
 KINDS = ("hit", "miss", "stream", "error_5xx", "error_429", "rejected_token", "poll", "cancel", "no_wait",
          "pass_through", "malformed", "gateway_error")
@@ -27,6 +34,9 @@ class MixedClient:
         self.counts: Dict[str, int] = {k: 0 for k in KINDS + ("stream_retried",)}
         self.failures: List[str] = []
         self.ids: List[str] = []
+        # Creates answered after more than SLOW_CREATE_S seconds, and the longest one.
+        self.slow_creates = 0
+        self.slowest_create_s = 0.0
         self._lock = threading.Lock()
 
     def _fail(self, kind: str, what: str) -> None:
@@ -37,6 +47,14 @@ class MixedClient:
     def _count(self, kind: str) -> None:
         with self._lock:
             self.counts[kind] += 1
+
+    def _create(self, text: str, **kwargs) -> support.Answer:
+        answer = self.stack.create(text, timeout=90, **kwargs)
+        with self._lock:
+            self.slowest_create_s = max(self.slowest_create_s, answer.elapsed)
+            if answer.elapsed > SLOW_CREATE_S:
+                self.slow_creates += 1
+        return answer
 
     def _expect(self, kind: str, answer: support.Answer, *statuses: int) -> Optional[support.Answer]:
         if answer.status not in statuses:
@@ -52,18 +70,18 @@ class MixedClient:
             self._fail(kind, f"{type(error).__name__}: {error}")
 
     def _hit(self, kind: str) -> None:
-        a = self._expect(kind, self.stack.create(f"mixed {self.run} fixed {self.rng.randrange(8)}"), 201)
+        a = self._expect(kind, self._create(f"mixed {self.run} fixed {self.rng.randrange(8)}"), 201)
         if a is not None:
             self._remember(a)
 
     def _miss(self, kind: str) -> None:
-        a = self._expect(kind, self.stack.create(f"mixed {self.run} unique {uuid.uuid4().hex}"), 201)
+        a = self._expect(kind, self._create(f"mixed {self.run} unique {uuid.uuid4().hex}"), 201)
         if a is not None:
             self._remember(a)
 
     def _stream(self, kind: str) -> None:
         prompt = f"mixed {self.run} stream {self.rng.randrange(self.stream_prompts)} tell me a story"
-        a = self.stack.create(prompt, path=support.LLAMA_PATH, extra={"stream": True})
+        a = self._create(prompt, path=support.LLAMA_PATH, extra={"stream": True})
         if a.status != 201:
             return self._fail(kind, f"create status {a.status}: {a.text[:200]}")
         path = support.path_of(a.json()["urls"]["stream"])
@@ -79,17 +97,17 @@ class MixedClient:
         self._count(kind)
 
     def _error_5xx(self, kind: str) -> None:
-        self._expect(kind, self.stack.create(f"mixed {self.run} 5xx {self.rng.randrange(8)}",
+        self._expect(kind, self._create(f"mixed {self.run} 5xx {self.rng.randrange(8)}",
                                              headers={"X-Fake-Fault": "status=503;retry_after=1"}), 503)
 
     def _error_429(self, kind: str) -> None:
-        self._expect(kind, self.stack.create(f"mixed {self.run} 429 {self.rng.randrange(8)}",
+        self._expect(kind, self._create(f"mixed {self.run} 429 {self.rng.randrange(8)}",
                                              headers={"X-Fake-Fault": "status=429;retry_after=1"}), 429)
 
     def _rejected_token(self, kind: str) -> None:
         # A token Replicate rejects, on an input that is cached: Replicate's 401, never the entry.
-        self._expect(kind, self.stack.create(f"mixed {self.run} fixed {self.rng.randrange(8)}",
-                                             token=self.stack.invalid_token), 401)
+        self._expect(kind, self._create(f"mixed {self.run} fixed {self.rng.randrange(8)}",
+                                        token=self.stack.invalid_token), 401)
 
     def _poll(self, kind: str) -> None:
         pid = self._some_id()
@@ -105,7 +123,7 @@ class MixedClient:
 
     def _no_wait(self, kind: str) -> None:
         # Answered `starting`; Reprise's background poll completes and stores it.
-        self._expect(kind, self.stack.create(f"mixed {self.run} async {uuid.uuid4().hex}", wait=False), 201)
+        self._expect(kind, self._create(f"mixed {self.run} async {uuid.uuid4().hex}", wait=False), 201)
 
     def _pass_through(self, kind: str) -> None:
         self._expect(kind, self.stack.request("GET", support.MODEL_GET), 200)

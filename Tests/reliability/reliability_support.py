@@ -124,9 +124,10 @@ class RespClient:
             b = a if isinstance(a, bytes) else str(a).encode()
             parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
         self.sock.sendall(b"".join(parts))
-        return self._read()
+        return self.read_reply()
 
-    def _read(self):
+    def read_reply(self):
+        """The next reply on the connection (for a command sent by hand)."""
         line = self.file.readline()
         if not line:
             raise ConnectionError("redis closed the connection")
@@ -145,7 +146,7 @@ class RespClient:
             return data[:-2]
         if kind == b"*":
             n = int(rest)
-            return None if n < 0 else [self._read() for _ in range(n)]
+            return None if n < 0 else [self.read_reply() for _ in range(n)]
         raise RuntimeError(f"unexpected RESP line {line!r}")
 
 
@@ -298,7 +299,7 @@ class Stack:
 
     def create(self, text: str, path: str = HELLO_PATH, token: Optional[str] = None,
                headers: Optional[Mapping[str, str]] = None, extra: Optional[dict] = None,
-               wait: bool = True) -> "Answer":
+               wait: bool = True, timeout: float = 30.0) -> "Answer":
         """A create of hello-world (`text`), or of the LLM (`path=LLAMA_PATH`: `text` is the prompt)."""
         payload = {"input": {"prompt" if path == LLAMA_PATH else "text": text}}
         if extra:
@@ -307,7 +308,7 @@ class Stack:
         if wait:
             h["Prefer"] = "wait"
         h.update(headers or {})
-        return self.request("POST", path, h, json.dumps(payload).encode(), token=token)
+        return self.request("POST", path, h, json.dumps(payload).encode(), token=token, timeout=timeout)
 
     def metrics(self) -> str:
         answer = http_call(self.port, "GET", "/metrics", {}, None, 10.0)

@@ -220,6 +220,8 @@ def soak(figs: dict) -> str:
                                       ["end", _num(r["end"])], ["max", _num(r["max"])]]), "",
         f"Slope after warm-up: **{s['rss_slope_kib_per_min_after_warmup']} KiB/min**. Open file descriptors: "
         f"{s['open_fds']['before_load']} before, {s['open_fds']['max']} at most, {s['open_fds']['end']} at the end.", "",
+        f"Stream replays retried once (503 `Retry-After: 1`): {python.get('stream_retried', 0)}. Creates slower than "
+        f"5 s: {s.get('creates_slower_than_5s', '–')} (slowest {s.get('slowest_create_s', '–')} s).", "",
         "Samples (seconds, RSS KiB): " + ", ".join(f"{t:.0f} s: {_num(k)}" for t, k in shown) + ".",
     ])
 

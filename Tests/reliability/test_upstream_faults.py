@@ -63,6 +63,8 @@ def test_upstream_slower_than_the_timeout_is_a_504_and_the_next_request_is_fine(
     assert again.json()["status"] == "succeeded", again.text
     closed = stack.request("GET", support.MODEL_GET, {"X-Fake-Fault": "close"})
     assert support.is_problem(closed, 502), (closed.status, closed.text)
+    # A connection upstream closed without answering is not a connect failure.
+    assert stack.metric("reprise_upstream_errors_total", kind="closed") >= 1
     figures.record("upstream_timeout", {
         "upstream_timeout_s": 1,
         "fake_delay_s": 5,

@@ -11,21 +11,33 @@ public struct ConfigKey: Sendable, Equatable {
     public var defaultValue: ConfigDefault
     /// Environment variable that overrides the file, if any.
     public var environmentVariable: String?
+    /// Whether a `SIGHUP` reload applies a new value (`RepriseConfig.reloaded(from:)`).
+    public var reload: ConfigReload
     public var summary: String
 
     public init(
         _ path: String, _ type: ConfigValueType, _ defaultValue: ConfigDefault, env: String? = nil,
-        _ summary: String
+        reload: ConfigReload = .live, _ summary: String
     ) {
         self.path = path
         self.type = type
         self.defaultValue = defaultValue
         self.environmentVariable = env
+        self.reload = reload
         self.summary = summary
     }
 
     /// The path split at dots (the patterns hold no dots inside a segment).
     public var segments: [Substring] { path.split(separator: ".") }
+}
+
+/// What a `SIGHUP` reload does with a key's new value.
+public enum ConfigReload: Sendable, Equatable {
+    /// Applied to requests that start after the reload.
+    case live
+    /// Read once at start (sockets, threads, connections and their clients are built from it):
+    /// a reload keeps the running value and logs that a restart is needed.
+    case restart
 }
 
 /// The kind of value a key takes, as the docs name it.

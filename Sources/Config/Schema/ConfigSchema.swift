@@ -9,7 +9,7 @@ public enum ConfigSchema {
         // MARK: - Listener and upstream
         ConfigKey(
             "listen", .hostPort, .literal("127.0.0.1:8080"), env: "REPRISE_LISTEN",
-            "Address and port to accept client connections on (port 0: any free port)."),
+            reload: .restart, "Address and port to accept client connections on (port 0: any free port)."),
         ConfigKey(
             "public_url", .httpURL, .unset(meaning: "from each request's Host header"), env: "REPRISE_PUBLIC_URL",
             "Base of the URLs Reprise writes into answers (urls.get, next…); set it behind a load balancer."),
@@ -18,27 +18,27 @@ public enum ConfigSchema {
             "Replicate's API base; a trailing / or /v1 is dropped. Tests point it at the fake."),
         ConfigKey(
             "upstream.timeout", .duration, .literal("120s"),
-            "Idle timeout: longest time an upstream transfer may go without a byte moving."),
+            reload: .restart, "Idle timeout: longest time an upstream transfer may go without a byte moving."),
         ConfigKey(
             "upstream.connect_timeout", .duration, .literal("10s"),
-            "Time allowed to connect to the upstream (TCP and TLS)."),
+            reload: .restart, "Time allowed to connect to the upstream (TCP and TLS)."),
         ConfigKey(
             "upstream.max_idle_connections", .integer, .literal("64"),
-            "Upstream connections kept open for reuse, per event loop."),
+            reload: .restart, "Upstream connections kept open for reuse, per event loop."),
         ConfigKey(
             "upstream.http2", .boolean, .literal("true"),
-            "Offer HTTP/2 to an https upstream (ALPN); false keeps to HTTP/1.1."),
+            reload: .restart, "Offer HTTP/2 to an https upstream (ALPN); false keeps to HTTP/1.1."),
 
         // MARK: - Redis
         ConfigKey(
             "redis.url", .redisURL, .literal("redis://127.0.0.1:6379/0"), env: "REPRISE_REDIS_URL",
-            "Redis server holding the cache: redis://[:password@]host[:port][/db]."),
+            reload: .restart, "Redis server holding the cache: redis://[:password@]host[:port][/db]."),
         ConfigKey(
             "redis.key_prefix", .string, .literal("reprise:"),
-            "Prefix of every Redis key Reprise writes, so that deployments can share one Redis."),
+            reload: .restart, "Prefix of every Redis key Reprise writes, so that deployments can share one Redis."),
         ConfigKey(
             "redis.timeout", .duration, .literal("50ms"),
-            "Longest wait for a cache lookup; past it the request is forwarded as if it missed."),
+            reload: .restart, "Longest wait for a cache lookup; past it the request is forwarded as if it missed."),
 
         // MARK: - Cache
         ConfigKey(
@@ -93,26 +93,28 @@ public enum ConfigSchema {
             "Billed per output: USD per item of output (image, video…)."),
 
         // MARK: - Server limits
-        ConfigKey("server.loops", .integer, .literal("0"), "Event-loop threads; 0 means one per CPU core."),
+        ConfigKey(
+            "server.loops", .integer, .literal("0"), reload: .restart, "Event-loop threads; 0 means one per CPU core."),
         ConfigKey(
             "server.max_connections", .integer, .literal("10000"),
-            "Open client connections across all loops; past it new ones get 503."),
-        ConfigKey("server.max_body_size", .size, .literal("100MiB"), "Largest request body; past it 413."),
+            reload: .restart, "Open client connections across all loops; past it new ones get 503."),
+        ConfigKey(
+            "server.max_body_size", .size, .literal("100MiB"), reload: .restart, "Largest request body; past it 413."),
         ConfigKey(
             "server.max_header_size", .size, .literal("64KiB"),
-            "Largest request head (request line and headers); past it 431."),
+            reload: .restart, "Largest request head (request line and headers); past it 431."),
         ConfigKey(
             "server.header_timeout", .duration, .literal("10s"),
-            "Time from a request's first byte to the end of its head; past it 408."),
+            reload: .restart, "Time from a request's first byte to the end of its head; past it 408."),
         ConfigKey(
             "server.idle_timeout", .duration, .literal("75s"),
-            "How long a keep-alive connection may wait for its next request."),
+            reload: .restart, "How long a keep-alive connection may wait for its next request."),
         ConfigKey(
             "server.body_timeout", .duration, .literal("60s"),
-            "Longest stall while a request body is being read; past it 408."),
+            reload: .restart, "Longest stall while a request body is being read; past it 408."),
         ConfigKey(
             "server.drain_timeout", .duration, .literal("30s"),
-            "On SIGTERM, how long in-flight requests may run before Reprise exits anyway."),
+            reload: .restart, "On SIGTERM, how long in-flight requests may run before Reprise exits anyway."),
 
         // MARK: - Webhooks (delivered by Reprise for cache hits)
         ConfigKey(
@@ -134,7 +136,7 @@ public enum ConfigSchema {
         // MARK: - Logging
         ConfigKey(
             "log.level", .choice(LogLevelSetting.allCases.map(\.rawValue)), .literal("info"),
-            "Lowest level of the JSON log lines written to stderr."),
+            reload: .restart, "Lowest level of the JSON log lines written to stderr."),
         ConfigKey(
             "log.requests", .boolean, .literal("true"),
             "Write one access line per request (route, status, cache, upstream_ms)."),

@@ -20,7 +20,8 @@ import HTTPTypes
 /// - Stricter framing: header names must be tokens (http-parser accepts `Content-Length : 5`,
 ///   a smuggling vector); `Transfer-Encoding` without a final `chunked` is rejected before the
 ///   head is reported; only HTTP/1.x is accepted. http-parser itself rejects `Content-Length`
-///   with `Transfer-Encoding`, repeated `Content-Length`, and invalid chunk sizes.
+///   with `Transfer-Encoding`, repeated `Content-Length`, and invalid chunk sizes; the adapter
+///   also rejects `chunked` named twice (`chunked, chunked`, or two field lines).
 /// - Header names keep their case; values keep their bytes (trailing spaces trimmed); a value
 ///   that is not UTF-8 is rejected rather than altered.
 ///
@@ -291,6 +292,14 @@ public final class HTTPRequestParser {
         if p.uses_transfer_encoding != 0 && !chunked {
             pendingError = HTTPRequestParseError(
                 .malformed, "A request Transfer-Encoding must end with chunked (RFC 9112 §6.3).")
+            return -1
+        }
+        if chunked && Self.chunkedCodingCount(headers.values(.transferEncoding)) > 1 {
+            // `chunked, chunked` or two `Transfer-Encoding: chunked` lines: http-parser takes
+            // either as one chunked body; a front end that de-chunks once would see a different
+            // body boundary (RFC 9112 §6.1: chunked must not be applied more than once).
+            pendingError = HTTPRequestParseError(
+                .malformed, "A request Transfer-Encoding may name chunked only once (RFC 9112 §6.1).")
             return -1
         }
         var framing = HTTPRequestBodyFraming.none

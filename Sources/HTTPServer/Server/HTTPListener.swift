@@ -38,6 +38,23 @@ final class HTTPListener: IOHandler {
         }
     }
 
+    /// Accepts every connection already in the kernel's queue (until EAGAIN), so that closing
+    /// the socket afterwards resets none that a client completed before the drain. Stops at the
+    /// first error (a resource error leaves the rest queued; closing resets them).
+    func acceptQueued() {
+        while !closed {
+            do {
+                guard let (client, peer) = try Socket.accept(fd) else { return }
+                context.accepted(fd: client, peer: peer)
+            } catch {
+                context.logger.warn(
+                    "accept failed while draining the listen queue",
+                    ["error": .string(String(describing: error)), "loop": .int(context.loop.index)])
+                return
+            }
+        }
+    }
+
     private func pause(_ error: any Error) {
         context.logger.warn(
             "accept failed; pausing accepts",

@@ -92,10 +92,18 @@ final class HTTPServerLoopContext: @unchecked Sendable {
     // MARK: - Draining
 
     /// Stops accepting, closes idle connections, and lets the others end after their response.
+    /// Connections already waiting in the listen queue are accepted first and served once
+    /// (`Connection: close`): closing the listener with them queued would reset them, and their
+    /// clients connected before the drain. Only connections that were open before are checked
+    /// for idleness: a just-accepted one whose request has not arrived yet gets the header
+    /// timeout rather than a close. The listener is closed before any idle connection is, so
+    /// a client that sees its idle connection closed cannot connect anew.
     func beginDrain() {
         draining = true
+        let open = connections
+        listener?.acceptQueued()
         stopListening()
-        for conn in connections { conn.beginDrain() }
+        for conn in open { conn.beginDrain() }
     }
 
     /// Closes every connection now; unfinished exchanges hear `exchangeDidClose`.

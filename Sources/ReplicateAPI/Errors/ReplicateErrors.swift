@@ -22,6 +22,14 @@ public enum ReplicateErrors {
     public static let streamLookupUnavailable = ProblemDetails(
         status: 503, title: "Service Unavailable", detail: "Reprise cannot open this stream right now; retry shortly")
 
+    /// 503 for a prediction read when Reprise could not look the id up (Redis failed or timed
+    /// out) and Replicate does not know it: it may be an id Reprise made up for a hit, so "not
+    /// found" would be a guess.
+    public static func predictionLookupUnavailable(id: String) -> ProblemDetails {
+        ProblemDetails(
+            status: 503, title: "Service Unavailable", detail: "Reprise cannot look up prediction \(id) right now; retry shortly")
+    }
+
     /// 404 for a stream token that is unknown or expired.
     public static let streamNotFound = ProblemDetails(
         status: 404, title: "Not Found", detail: "Stream not found or expired")

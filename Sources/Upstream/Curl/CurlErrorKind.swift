@@ -3,15 +3,16 @@ import CCurl
 extension UpstreamError.Kind {
     /// The bounded kind for a transfer that curl ended with `code`.
     ///
-    /// `afterHead` says whether the final response head had arrived: a connection that fails
-    /// before any response is a connect failure (nothing reached the client yet, a retry is safe
-    /// to consider); the same failure after the head is a broken response.
+    /// `afterHead` says whether the final response head had arrived: a connection that upstream
+    /// closes or resets before any response is `closed` (curl reports those only on a connection
+    /// it made: a refused one is `CURLE_COULDNT_CONNECT`); the same failure after the head is a
+    /// broken response.
     init(curlCode code: CURLcode, afterHead: Bool) {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             self = .connect
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SEND_FAIL_REWIND:
-            self = afterHead ? .protocolError : .connect
+            self = afterHead ? .protocolError : .closed
         case CURLE_OPERATION_TIMEDOUT:
             self = .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,

@@ -67,13 +67,7 @@ struct ServerLifecycleTests {
         // Hold the loop, so that the drain finds the connection idle in the server's eyes while
         // the client's next request (sent after the drain was asked for) sits unread in the
         // socket: the race between a keep-alive client and a shutdown.
-        let holding = TestSignal()
-        let release = TestSignal()
-        server.group.loops[0].execute {
-            holding.signal()
-            _ = release.wait()
-        }
-        #expect(holding.wait())
+        let release = try Self.holdLoop(of: server)
         let drained = TestSignal()
         server.server.drain(timeout: .seconds(30)) { drained.signal() }
         try c.send("GET /second HTTP/1.1\r\n\r\n")
@@ -83,6 +77,31 @@ struct ServerLifecycleTests {
         #expect(r.header("connection") == "close")
         try c.expectClose()
         #expect(drained.wait())
+    }
+
+    @Test func drainServesConnectionsWaitingInTheListenQueue() throws {
+        let server = try TestServer(handler: ok)
+        defer { server.shutdown() }
+        // Hold the loop, so that new connections complete in the kernel and wait in the listen
+        // queue, unaccepted, when the drain begins: the race between a client's connect and a
+        // SIGTERM. The drain's task runs before the loop next looks at the listener.
+        let release = try Self.holdLoop(of: server)
+        let queued = try (0..<3).map { i -> RawHTTPClient in
+            let c = try server.client()
+            try c.send("GET /queued\(i) HTTP/1.1\r\n\r\n")
+            return c
+        }
+        let drained = TestSignal()
+        server.server.drain(timeout: .seconds(30)) { drained.signal() }
+        release.signal()
+        for c in queued {
+            let r = try c.readResponse()
+            #expect(r.status == 200)
+            #expect(r.header("connection") == "close")
+            try c.expectClose()
+        }
+        #expect(drained.wait())
+        #expect(throws: RawHTTPClient.Failure.self) { try server.client() }  // and then no longer accepting
     }
 
     @Test func stopAcceptingKeepsOpenConnectionsServing() throws {
@@ -145,5 +164,18 @@ struct ServerLifecycleTests {
         }
         #expect(made.value == 2)
         #expect(server.connectionCount == 16)
+    }
+
+    /// Blocks the server's loop until the returned signal fires (so that the test can line up
+    /// what the kernel holds before the loop looks again).
+    static func holdLoop(of server: TestServer) throws -> TestSignal {
+        let holding = TestSignal()
+        let release = TestSignal()
+        server.group.loops[0].execute {
+            holding.signal()
+            _ = release.wait()
+        }
+        try #require(holding.wait())
+        return release
     }
 }

@@ -75,7 +75,7 @@ final class ProxyHarness: @unchecked Sendable {
         let redisURL = options.unreachableRedis ? "redis://127.0.0.1:\(try reservePort())/0" : self.redisURL
         let yaml = RepriseInstance.yaml(
             options: options, upstreamURL: upstreamURL, redisURL: redisURL, keyPrefix: keyPrefix)
-        let instance = try await offThePool { try RepriseInstance(yaml: yaml, clock: options.clock) }
+        let instance = try await offThePool { try RepriseInstance(yaml: yaml, clock: options.clock, logFD: options.logFD) }
         instances.append(instance)
         if options.waitUntilReady {
             guard await eventually({ instance.app.readiness.problems.isEmpty }) else {

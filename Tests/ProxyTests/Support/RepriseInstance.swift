@@ -19,13 +19,16 @@ struct RepriseOptions: Sendable {
     var cacheModels: [String: String] = [:]
     /// `cache.hot_ttl`; nil keeps the default.
     var hotTTL: String?
-    /// `server.loops`.
-    var loops = 1
     /// Wall clock for entry ages and timestamps (tests of `max-age` pin it).
     var clock: WallClock = .system
     /// Wait for the instance to be ready (Redis connected) before the test goes on (false for
     /// tests of an unreachable Redis).
     var waitUntilReady = true
+    /// `server.loops` (2 puts connections, and so a create and the poller watching another
+    /// create, on different loops).
+    var loops = 1
+    /// Where the log goes, at level warn (nil: stderr, errors only).
+    var logFD: Int32?
 }
 
 /// One whole Reprise (`RepriseApp`) running in-process on 127.0.0.1 and a free port, built from
@@ -38,14 +41,14 @@ final class RepriseInstance: Sendable {
     let port: Int
     private let stopped = Locked(false)
 
-    init(yaml: String, clock: WallClock) throws {
+    init(yaml: String, clock: WallClock, logFD: Int32? = nil) throws {
         let config: RepriseConfig
         do {
             config = try ConfigLoader.parse(text: yaml, fileName: "proxy-test.yaml")
         } catch {
             throw HarnessError("the test config does not parse: \(error)\n\(yaml)")
         }
-        let logger = Logger(sink: LogSink(fd: 2, background: false), level: .error)
+        let logger = Logger(sink: LogSink(fd: logFD ?? 2, background: false), level: logFD == nil ? .error : .warn)
         app = try RepriseApp(config: config, logger: logger, clock: clock)
         port = try app.start()
     }

@@ -9,9 +9,11 @@ import Testing
         typealias K = UpstreamError.Kind
         #expect(K(curlCode: CURLE_COULDNT_CONNECT, afterHead: false) == .connect)
         #expect(K(curlCode: CURLE_COULDNT_RESOLVE_HOST, afterHead: false) == .connect)
-        #expect(K(curlCode: CURLE_RECV_ERROR, afterHead: false) == .connect)
+        // A connection was made and upstream closed or reset it before answering.
+        #expect(K(curlCode: CURLE_RECV_ERROR, afterHead: false) == .closed)
+        #expect(K(curlCode: CURLE_SEND_ERROR, afterHead: false) == .closed)
         #expect(K(curlCode: CURLE_RECV_ERROR, afterHead: true) == .protocolError)
-        #expect(K(curlCode: CURLE_GOT_NOTHING, afterHead: false) == .connect)
+        #expect(K(curlCode: CURLE_GOT_NOTHING, afterHead: false) == .closed)
         #expect(K(curlCode: CURLE_OPERATION_TIMEDOUT, afterHead: true) == .timeout)
         #expect(K(curlCode: CURLE_PEER_FAILED_VERIFICATION, afterHead: false) == .tls)
         #expect(K(curlCode: CURLE_SSL_CONNECT_ERROR, afterHead: false) == .tls)
