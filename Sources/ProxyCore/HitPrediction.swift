@@ -39,7 +39,9 @@ public enum HitPrediction {
         let self_ = publicBase + "/v1/predictions/" + id
         urls["get"] = .string(JSONString(self_))
         urls["cancel"] = .string(JSONString(self_ + "/cancel"))
-        if let web = stored["urls"]?["web"], web.stringValue != nil { urls["web"] = web }
+        // Required by clients, and never the original run's page: that would hand every token
+        // that hits the entry the id of someone else's prediction.
+        urls["web"] = .string(JSONString(self_))
         if let streamURL { urls["stream"] = .string(JSONString(streamURL)) }
         p["urls"] = .object(urls)
         p["metrics"] = stored["metrics"] ?? .object(JSONObject())

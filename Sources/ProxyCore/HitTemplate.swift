@@ -14,8 +14,6 @@ public struct HitTemplate: Sendable {
     private let afterID: [UInt8]
     /// `,"logs":…,"output":…,"data_removed":false,"error":null,"status":"succeeded","created_at":`
     private let afterInput: [UInt8]
-    /// `,"web":"…"` when the stored prediction had a web URL, else empty.
-    private let webURL: [UInt8]
     /// `},"metrics":…,"source":"api"` and the members the hit keeps unchanged, then `}`.
     private let tail: [UInt8]
 
@@ -23,7 +21,7 @@ public struct HitTemplate: Sendable {
     public let offersStream: Bool
 
     /// Bytes a rendered answer needs beyond the input, for reserving capacity.
-    public var fixedByteCount: Int { afterID.count + afterInput.count + webURL.count + tail.count + 256 }
+    public var fixedByteCount: Int { afterID.count + afterInput.count + tail.count + 320 }
 
     public init(entry: CacheEntry) {
         let stored = entry.prediction.objectValue ?? JSONObject()
@@ -44,12 +42,6 @@ public struct HitTemplate: Sendable {
         afterInput = b
 
         offersStream = stored["urls"]?["stream"] != nil
-        var w: [UInt8] = []
-        if let web = stored["urls"]?["web"], web.stringValue != nil {
-            w.append(contentsOf: #","web":"#.utf8)
-            web.serialize(into: &w)
-        }
-        webURL = w
 
         var t: [UInt8] = []
         t.append(contentsOf: #"},"metrics":"#.utf8)
@@ -95,8 +87,11 @@ public struct HitTemplate: Sendable {
         JSONWriter.appendEscaped(publicBase.utf8, to: &out)
         out.append(contentsOf: "/v1/predictions/".utf8)
         JSONWriter.appendEscaped(id.utf8, to: &out)
-        out.append(contentsOf: #"/cancel""#.utf8)
-        out.append(contentsOf: webURL)
+        out.append(contentsOf: #"/cancel","web":""#.utf8)
+        JSONWriter.appendEscaped(publicBase.utf8, to: &out)
+        out.append(contentsOf: "/v1/predictions/".utf8)
+        JSONWriter.appendEscaped(id.utf8, to: &out)
+        out.append(UInt8(ascii: "\""))
         if let streamURL {
             out.append(contentsOf: #","stream":"#.utf8)
             JSONWriter.appendQuoted(streamURL.utf8, to: &out)

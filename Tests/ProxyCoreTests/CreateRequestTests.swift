@@ -82,7 +82,7 @@ import Testing
         #expect(o["input"] == ["text": "Alice", "extra": 1])
         #expect(o["urls"]?["get"]?.stringValue == "http://reprise:8080/v1/predictions/newid")
         #expect(o["urls"]?["cancel"]?.stringValue == "http://reprise:8080/v1/predictions/newid/cancel")
-        #expect(o["urls"]?["web"]?.stringValue == "https://replicate.com/p/gm3q")
+        #expect(o["urls"]?["web"]?.stringValue == "http://reprise:8080/v1/predictions/newid", "not the original run's page")
         #expect(o["urls"]?["stream"] == nil)
         #expect(o["metrics"]?["predict_time"]?.doubleValue == 0.012683)
         #expect(o["deployment"]?.stringValue == "acme/prod")
