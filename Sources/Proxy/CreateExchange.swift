@@ -129,6 +129,9 @@ final class CreateExchange: HTTPExchangeDelegate {
         if let hot = cache.hot.servable(key, now: now), cache.hot.tokenAccepted(tokenHash, now: now) {
             let learned = askVersion.flatMap { cache.hot.versionModel($0) }
             if askVersion == nil || learned != nil {
+                if cache.hot.claimRefresh(key, now: now) {
+                    cache.refreshHot(key: key, tokenHash: tokenHash, version: askVersion, onError: host.noteStoreError)
+                }
                 proceed(
                     keyed: keyed, cacheControl: cacheControl, maxAge: maxAge,
                     found: CacheLookup(entry: nil, tokenAccepted: true, versionModel: learned), hot: hot)
@@ -142,16 +145,7 @@ final class CreateExchange: HTTPExchangeDelegate {
                 host.noteStoreError(error)
                 forward(result: .error, keyed: keyed)
             case .success(let found):
-                let now = exchange.loop.now
-                if found.tokenAccepted { cache.hot.rememberToken(tokenHash, now: now) }
-                if let askVersion, let model = found.versionModel { cache.hot.rememberVersionModel(askVersion, model: model) }
-                let hot: HotTier.Entry?
-                if let raw = found.entry {
-                    hot = cache.hot.adopt(key, raw: raw, storeTTLMillis: found.entryTTLMillis, issuedAt: issuedAt, now: now)
-                } else {
-                    cache.hot.invalidate(key)
-                    hot = nil
-                }
+                let hot = cache.absorb(found, key: key, tokenHash: tokenHash, version: askVersion, issuedAt: issuedAt)
                 proceed(keyed: keyed, cacheControl: cacheControl, maxAge: maxAge, found: found, hot: hot)
             }
         }

@@ -27,10 +27,14 @@ final class LoopCache {
     /// Set by the app; nil (tests with one loop) reaches this loop's tier only.
     var broadcastEntryWritten: ((CacheKey) -> Void)?
     /// The loop's monotonic clock (`EventLoop.now`), for the hot tier.
-    var now: () -> UInt64 = { 0 }
+    let now: () -> UInt64
 
-    init(store: any CacheStore, settings: CacheRuntimeSettings, metrics: MetricsShard, loopCount: Int = 1) {
+    init(
+        store: any CacheStore, settings: CacheRuntimeSettings, metrics: MetricsShard, loopCount: Int,
+        now: @escaping () -> UInt64
+    ) {
         self.store = store
+        self.now = now
         self.settings = settings
         self.metrics = metrics
         self.loopCount = max(1, loopCount)
@@ -43,6 +47,35 @@ final class LoopCache {
         hasher.reset()
         token.withUnsafeTokenBytes { hasher.update($0) }
         return SHA256Digest(bytes: hasher.finish())!
+    }
+
+    /// Takes what a lookup returned into the hot tier: the token if Redis confirmed it, the
+    /// version's model, and the entry (decoded, or its copy dropped when Redis has none).
+    func absorb(
+        _ found: CacheLookup, key: CacheKey, tokenHash: SHA256Digest, version: String?, issuedAt: UInt64
+    ) -> HotTier.Entry? {
+        let now = self.now()
+        if found.tokenAccepted { hot.rememberToken(tokenHash, now: now) }
+        if let version, let model = found.versionModel { hot.rememberVersionModel(version, model: model) }
+        guard let raw = found.entry else {
+            hot.invalidate(key)
+            return nil
+        }
+        return hot.adopt(key, raw: raw, storeTTLMillis: found.entryTTLMillis, issuedAt: issuedAt, now: now)
+    }
+
+    /// Looks `key` up again while the hot tier still answers it (`HotTier.claimRefresh`).
+    func refreshHot(key: CacheKey, tokenHash: SHA256Digest, version: String?, onError: @escaping (CacheStoreError) -> Void) {
+        let issuedAt = now()
+        store.lookup(key: key, tokenHash: tokenHash, version: version) { [self] result in
+            switch result {
+            case .success(let found):
+                _ = absorb(found, key: key, tokenHash: tokenHash, version: version, issuedAt: issuedAt)
+            case .failure(let error):
+                hot.refreshFailed(key)
+                onError(error)
+            }
+        }
     }
 
     /// The metric label for a model: its configured `owner/name`, else `other` (bounded labels).

@@ -73,10 +73,11 @@ public final class RepriseApp: Sendable {
                     loop: loop, settings: settings,
                     upstream: UpstreamClient(loop: loop, configuration: upstreamConfiguration, logger: logger),
                     streams: streams, readiness: readiness,
-                    cache: LoopCache(store: store, settings: cacheSettings, metrics: shard, loopCount: group.loops.count),
+                    cache: LoopCache(
+                        store: store, settings: cacheSettings, metrics: shard, loopCount: group.loops.count,
+                        now: { loop.now }),
                     metricsCollector: collector, clock: clock, logger: logger, warnings: warnings,
                     pollRoutes: pollRoutes)
-                responder.cache.now = { loop.now }
                 responder.cache.broadcastEntryWritten = { [weak registry] key in
                     for ref in registry?.all ?? [] {
                         if ref.responder.loop === loop {

@@ -27,6 +27,11 @@ public final class HotTier {
         public let template: HitTemplate
         /// Until when (monotonic ns) this may answer without asking Redis; 0: never.
         public fileprivate(set) var servableUntil: UInt64
+        /// From when a hit should also ask Redis again, in the background, so that a key in
+        /// steady use is refreshed before it lapses instead of sending every request of that
+        /// moment to Redis at once (and failing them open if Redis is slow).
+        fileprivate var refreshFrom: UInt64 = .max
+        fileprivate var refreshing = false
         fileprivate let cost: Int
     }
 
@@ -57,6 +62,19 @@ public final class HotTier {
         return now < e.servableUntil ? e : nil
     }
 
+    /// True once per refresh window of a servable entry: the caller should look it up again in
+    /// the background (and hand the result to `adopt`, or `refreshFailed`).
+    public func claimRefresh(_ key: CacheKey, now: UInt64) -> Bool {
+        guard let e = entries[key], !e.refreshing, now >= e.refreshFrom, now < e.servableUntil else { return false }
+        entries[key]?.refreshing = true
+        return true
+    }
+
+    /// A background refresh could not reach Redis: the copy lapses at its time as if none ran.
+    public func refreshFailed(_ key: CacheKey) {
+        entries[key]?.refreshing = false
+    }
+
     /// True when Redis said, less than `ttlNanos` ago, that Replicate accepts this token.
     public func tokenAccepted(_ tokenHash: SHA256Digest, now: UInt64) -> Bool {
         guard let until = tokens[tokenHash] else { return false }
@@ -84,8 +102,11 @@ public final class HotTier {
         } else {
             servableUntil = 0
         }
+        let refreshFrom = servableUntil == 0 ? UInt64.max : servableUntil &- (servableUntil &- now) / 4
         if var known = entries[key], known.raw == raw {
             known.servableUntil = servableUntil
+            known.refreshFrom = refreshFrom
+            known.refreshing = false
             entries[key] = known
             return known
         }
@@ -95,7 +116,8 @@ public final class HotTier {
         }
         let template = HitTemplate(entry: entry)
         let cost = raw.count + template.fixedByteCount + Self.overhead
-        let fresh = Entry(raw: raw, entry: entry, template: template, servableUntil: servableUntil, cost: cost)
+        var fresh = Entry(raw: raw, entry: entry, template: template, servableUntil: servableUntil, cost: cost)
+        fresh.refreshFrom = refreshFrom
         // Too big to be worth a slot in the budget: serve it this once.
         guard cost <= maxBytes / 8 else { return fresh }
         invalidate(key)

@@ -113,4 +113,22 @@ import Testing
         _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "new"), storeTTLMillis: 60_000, issuedAt: 20, now: 21)
         #expect(tier.servable(Self.key(1), now: 22)?.entry.prediction["output"]?.stringValue == "new")
     }
+
+    /// In the last quarter of its window a servable entry asks for one background refresh (not
+    /// one per request); what the refresh returns extends the window, a failed one lets it lapse.
+    @Test func oneBackgroundRefreshNearTheEndOfTheWindow() {
+        let tier = HotTier(ttlNanos: 1000, maxBytes: 1 << 20)
+        let raw = Self.entryBytes(output: "a")
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0)
+        #expect(!tier.claimRefresh(Self.key(1), now: 749))
+        #expect(tier.claimRefresh(Self.key(1), now: 750))
+        #expect(!tier.claimRefresh(Self.key(1), now: 800), "one refresh in flight at a time")
+        #expect(tier.servable(Self.key(1), now: 800) != nil, "still answered meanwhile")
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, issuedAt: 750, now: 900)
+        #expect(tier.servable(Self.key(1), now: 1500) != nil, "the refresh extended the window")
+        #expect(tier.claimRefresh(Self.key(1), now: 1650))
+        tier.refreshFailed(Self.key(1))
+        #expect(tier.servable(Self.key(1), now: 1900) == nil, "a failed refresh lets it lapse at its time")
+        #expect(!tier.claimRefresh(Self.key(1), now: 1900), "nothing to refresh once lapsed")
+    }
 }
