@@ -27,6 +27,8 @@ public final class ProxyResponder: HTTPResponder {
     private(set) var settings: ProxySettings
     private(set) lazy var poller = CompletionPoller(host: self)
     private(set) lazy var webhooks = makeWebhookDispatcher()
+    /// Live stream relays of this loop by upstream URL, for late joiners (`StreamRelay`).
+    var relays: [String: StreamRelay] = [:]
 
     init(
         loop: EventLoop, settings: ProxySettings, upstream: UpstreamClient, streams: StreamRegistry,

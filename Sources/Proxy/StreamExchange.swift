@@ -6,6 +6,8 @@ import JSONCore
 import Metrics
 import ProxyCore
 import ReplicateAPI
+import Upstream
+import Webhooks
 
 /// `GET /v1/streams/{token}`: opens what a stream capability stands for.
 ///
@@ -53,16 +55,7 @@ final class StreamExchange {
         switch capability.kind {
         case .relay:
             guard let url = capability.upstreamURL else { return finish(ReplicateErrors.streamNotFound, extra: HTTPHeaders()) }
-            var tap: StreamRecordingTap?
-            if capability.store, let hex = capability.cacheKey, let key = CacheKey(hex: hex) {
-                tap = StreamRecordingTap(
-                    host: host, key: key, predictionID: capability.predictionID, ttlSeconds: capability.ttlSeconds)
-            }
-            let plan = ForwardedExchange.Plan(
-                url: url, method: exchange.head.method,
-                headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers), body: .none,
-                rewritesJSON: false, routeLabel: "stream")
-            ForwardedExchange(exchange: exchange, host: host, plan: plan, tap: tap).start()
+            relay(url, capability: capability)
         case .replay:
             guard let hex = capability.cacheKey, let key = CacheKey(hex: hex) else {
                 return finish(ReplicateErrors.streamNotFound, extra: HTTPHeaders())
@@ -84,6 +77,39 @@ final class StreamExchange {
                 }
             }
         }
+    }
+
+    /// Joins the loop's live relay of `url`, or opens one, once the URL passed the stream host
+    /// check (a capability read from Redis may have been planted by whoever can write there).
+    private func relay(_ url: String, capability: StreamCapability) {
+        let guardAddresses: Bool
+        switch host.settings.streamURLs.judge(url) {
+        case .refused(let why):
+            host.cache.metrics.increment(MetricSeries(.streamRelays, ["refused"]))
+            host.log.rejected(route: "stream", status: 502, reason: "stream URL refused: \(why.rawValue)")
+            exchange.respond(problem: ReplicateErrors.badGateway("stream host not allowed"))
+            host.countRequest(route: "stream", status: 502, startedAt: startedAt)
+            return
+        case .allowed(let guarded):
+            guardAddresses = guarded
+        }
+        if let live = host.relays[url], live.join(exchange, startedAt: startedAt) {
+            host.cache.metrics.increment(MetricSeries(.streamRelays, ["joined"]))
+            return
+        }
+        var tap: StreamRecordingTap?
+        if capability.store, let hex = capability.cacheKey, let key = CacheKey(hex: hex) {
+            tap = StreamRecordingTap(
+                host: host, key: key, predictionID: capability.predictionID, ttlSeconds: capability.ttlSeconds)
+        }
+        var request = UpstreamRequest(
+            method: .get, url: url, headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers))
+        if guardAddresses {
+            request.addressFilter = { peer in IPAddress(bytes: peer.bytes).map(WebhookAddressPolicy.isPublic) ?? false }
+        }
+        let relay = StreamRelay(host: host, request: request, tap: tap)
+        _ = relay.join(exchange, startedAt: startedAt)
+        relay.start()
     }
 
     private func replay(_ events: [StreamRecording.Event], paced: Bool) {
