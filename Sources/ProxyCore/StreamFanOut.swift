@@ -78,7 +78,8 @@ public struct StreamFanOut: Sendable {
         self.maxPrefix = maxPrefix
     }
 
-    /// The stream bytes in `range`, which must come from a `.write` just returned. A slice
+    /// The stream bytes in `range`, which must come from a `.write` returned by the last event
+    /// (`blocked` may come in between). A slice
     /// shares the log's storage (no copy) and stays valid whatever happens to the state after.
     public func bytes(_ range: Range<Int>) -> ArraySlice<UInt8> {
         log[(range.lowerBound - base)..<(range.upperBound - base)]
@@ -113,6 +114,7 @@ public struct StreamFanOut: Sendable {
     /// with upstream (pauses it) and gets `.resumeUpstream` when a client can.
     public mutating func received(_ bytes: UnsafeRawBufferPointer) -> (accepted: Bool, actions: [Action]) {
         guard phase == .relaying else { return (true, []) }
+        trim()
         guard subscribers.contains(where: \.writable) else {
             upstreamPaused = true
             return (false, [])
@@ -134,7 +136,6 @@ public struct StreamFanOut: Sendable {
         }
         subscribers = kept
         if total > maxPrefix { joinable = false }
-        trim()
         return (true, actions)
     }
 
@@ -147,6 +148,7 @@ public struct StreamFanOut: Sendable {
     /// The client's connection drained: it is sent its backlog, and upstream resumes if paused.
     public mutating func becameWritable(_ id: SubscriberID) -> [Action] {
         guard let i = subscribers.firstIndex(where: { $0.id == id }), !subscribers[i].writable else { return [] }
+        trim()
         var actions: [Action] = []
         subscribers[i].writable = true
         if subscribers[i].sent < total {
@@ -157,7 +159,6 @@ public struct StreamFanOut: Sendable {
             upstreamPaused = false
             actions.append(.resumeUpstream)
         }
-        trim()
         return actions
     }
 
@@ -165,10 +166,7 @@ public struct StreamFanOut: Sendable {
     public mutating func left(_ id: SubscriberID) -> [Action] {
         guard let i = subscribers.firstIndex(where: { $0.id == id }) else { return [] }
         subscribers.remove(at: i)
-        guard subscribers.isEmpty, phase != .over else {
-            trim()
-            return []
-        }
+        guard subscribers.isEmpty, phase != .over else { return [] }
         phase = .over
         release()
         return [.cancelUpstream]
@@ -202,7 +200,9 @@ public struct StreamFanOut: Sendable {
         joinable = false
     }
 
-    /// Frees bytes every client has been sent, once no one can join any more.
+    /// Frees bytes every client has been sent, once no one can join any more. Called when the
+    /// next event comes in, never before returning actions: the bytes that the last actions
+    /// name stay readable until then.
     private mutating func trim() {
         guard !joinable else { return }
         let floor = subscribers.map(\.sent).min() ?? total

@@ -22,6 +22,8 @@ struct RepriseOptions: Sendable {
     /// Wait for the instance to be ready (Redis connected) before the test goes on (false for
     /// tests of an unreachable Redis).
     var waitUntilReady = true
+    /// `server.stream_client_buffer` (e.g. "64KiB"), or nil for the default.
+    var streamClientBuffer: String?
 }
 
 /// One whole Reprise (`RepriseApp`) running in-process on 127.0.0.1 and a free port, built from
@@ -61,6 +63,7 @@ final class RepriseInstance: Sendable {
             "server:",
             "  loops: 1",
             "  drain_timeout: 2s",
+        ] + (options.streamClientBuffer.map { ["  stream_client_buffer: \($0)"] } ?? []) + [
             "log:",
             "  level: error",
             "  requests: false",
