@@ -66,7 +66,7 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
         MetricDescriptor(
             name: "reprise_stream_relays_total", kind: .counter,
             help: "Clients of live (relayed) streams, by outcome: opened (a new upstream relay), joined (an in-flight "
-                + "relay of this loop, from its start), dropped (fell too far behind the others), refused (the stream "
+                + "relay of this process, from its start), dropped (fell too far behind the others), refused (the stream "
                 + "URL failed the host check; nothing was fetched).",
             labelNames: ["result"]),
     ]

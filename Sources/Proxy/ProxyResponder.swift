@@ -19,6 +19,8 @@ public final class ProxyResponder: HTTPResponder {
     let loop: EventLoop
     let upstream: UpstreamClient
     let streams: StreamRegistry
+    /// The process's live stream relays, for late joiners (`StreamRelay`).
+    let liveRelays: LiveRelayDirectory
     let readiness: Readiness
     let cache: LoopCache
     let clock: WallClock
@@ -27,17 +29,16 @@ public final class ProxyResponder: HTTPResponder {
     private(set) var settings: ProxySettings
     private(set) lazy var poller = CompletionPoller(host: self)
     private(set) lazy var webhooks = makeWebhookDispatcher()
-    /// Live stream relays of this loop by upstream URL, for late joiners (`StreamRelay`).
-    var relays: [String: StreamRelay] = [:]
 
     init(
         loop: EventLoop, settings: ProxySettings, upstream: UpstreamClient, streams: StreamRegistry,
-        readiness: Readiness, cache: LoopCache, metricsCollector: MetricsCollector, clock: WallClock, logger: Logger
+        liveRelays: LiveRelayDirectory, readiness: Readiness, cache: LoopCache, metricsCollector: MetricsCollector, clock: WallClock, logger: Logger
     ) {
         self.loop = loop
         self.settings = settings
         self.upstream = upstream
         self.streams = streams
+        self.liveRelays = liveRelays
         self.readiness = readiness
         self.cache = cache
         self.metricsCollector = metricsCollector

@@ -79,7 +79,8 @@ final class StreamExchange {
         }
     }
 
-    /// Joins the loop's live relay of `url`, or opens one, once the URL passed the stream host
+    /// Joins the process's live relay of `url` (on this loop or another), or opens one, once
+    /// the URL passed the stream host
     /// check (a capability read from Redis may have been planted by whoever can write there).
     private func relay(_ url: String, capability: StreamCapability) {
         let guardAddresses: Bool
@@ -93,10 +94,34 @@ final class StreamExchange {
         case .allowed(let guarded):
             guardAddresses = guarded
         }
-        if let live = host.relays[url], live.join(exchange, startedAt: startedAt) {
-            host.cache.metrics.increment(MetricSeries(.streamRelays, ["joined"]))
-            return
+        if let live = host.liveRelays.lookup(url) {
+            if live.loop === host.loop {
+                if live.relay.join(exchange, startedAt: startedAt) {
+                    host.cache.metrics.increment(MetricSeries(.streamRelays, ["joined"]))
+                    return
+                }
+            } else {
+                return joinOnAnotherLoop(live, url: url, capability: capability, guardAddresses: guardAddresses)
+            }
         }
+        openRelay(url, capability: capability, guardAddresses: guardAddresses)
+    }
+
+    /// Sends the join to the relay's loop; if it is refused there, opens a relay here after all.
+    private func joinOnAnotherLoop(
+        _ live: LiveRelayDirectory.Entry, url: String, capability: StreamCapability, guardAddresses: Bool
+    ) {
+        let endpoint = RemoteRelayEndpoint(exchange: exchange, relay: live.relay, relayLoop: live.loop) { [self] in
+            openRelay(url, capability: capability, guardAddresses: guardAddresses)
+        }
+        exchange.delegate = endpoint
+        let box = UncheckedBox(endpoint)
+        let relay = UncheckedBox(live.relay)
+        let (clientLoop, startedAt, isHead) = (host.loop, startedAt, exchange.head.method == .head)
+        live.loop.execute { relay.value.joinRemote(box, clientLoop: clientLoop, startedAt: startedAt, isHead: isHead) }
+    }
+
+    private func openRelay(_ url: String, capability: StreamCapability, guardAddresses: Bool) {
         var tap: StreamRecordingTap?
         if capability.store, let hex = capability.cacheKey, let key = CacheKey(hex: hex) {
             tap = StreamRecordingTap(

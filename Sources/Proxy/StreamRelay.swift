@@ -5,21 +5,22 @@ import Metrics
 import ProxyCore
 import Upstream
 
-/// One live upstream stream relayed to every client of this loop that opens it, late joiners
-/// included: one upstream transfer, one recording, N clients.
+/// One live upstream stream relayed to every client of this process that opens it, late
+/// joiners included: one upstream transfer, one recording, N clients.
 ///
 /// `StreamFanOut` decides (who is sent which bytes, when upstream pauses or is cancelled, which
-/// slow client is dropped); this class carries its actions out on the sockets. The relay is
-/// listed in `ProxyResponder.relays` under its upstream URL from `start` until it is over, so
-/// that a client opening the same stream meanwhile joins it instead of opening another
-/// upstream transfer.
+/// slow client is dropped); this class carries its actions out. The relay is listed in the
+/// process's `LiveRelayDirectory` under its upstream URL from `start` until it is over, so that
+/// a client opening the same stream meanwhile joins it instead of opening another upstream
+/// transfer. A client on this loop is served directly (`LocalRelayClient`); a client on another
+/// loop through a hop per call (`RemoteRelayClient` here, `RemoteRelayEndpoint` on its loop).
 ///
-/// Clients on other loops or other replicas open relays of their own: the clients' sockets
-/// belong to their loops, and a cross-loop fan-out would hop every chunk between threads;
-/// across replicas the bytes would have to travel through Redis, which Reprise uses as a cache,
-/// not a message bus (see docs/architecture.md, "Shared streams").
+/// Clients on other replicas open relays of their own: the bytes would have to travel through
+/// Redis, which Reprise uses as a cache, not a message bus (docs/architecture.md, "Shared
+/// streams").
 ///
-/// Threading: loop-bound. Keeps itself alive through the transfer's delegate reference and its
+/// Threading: loop-bound (the loop it was made on); other loops reach it only through
+/// `loop.execute`. Keeps itself alive through the transfer's delegate reference and its
 /// clients' references until the relay is over and every client is ended.
 final class StreamRelay: UpstreamTransferDelegate {
     let url: String
@@ -28,7 +29,7 @@ final class StreamRelay: UpstreamTransferDelegate {
     private let tap: StreamRecordingTap?
     private var state: StreamFanOut
     private var transfer: UpstreamTransfer?
-    private var clients: [StreamFanOut.SubscriberID: StreamRelayClient] = [:]
+    private var clients: [StreamFanOut.SubscriberID: any StreamRelaySubscriber] = [:]
     /// The head every client is sent (upstream's, hop-by-hop fields dropped).
     private var head: HTTPResponseHead?
     private var upstreamError: UpstreamError?
@@ -46,25 +47,45 @@ final class StreamRelay: UpstreamTransferDelegate {
 
     /// Opens the upstream transfer and lists the relay for joiners.
     func start() {
-        host.relays[url] = self
+        host.liveRelays.list(self, url: url, loop: host.loop)
         host.cache.metrics.increment(MetricSeries(.streamRelays, ["opened"]))
         transfer = host.upstream.start(request, delegate: self)
     }
 
-    /// Adds a client: it is sent the head and everything relayed so far, then live bytes.
-    /// False when the relay can no longer give a newcomer the whole stream.
+    /// Adds a client of this loop: it is sent the head and everything relayed so far, then
+    /// live bytes. False when the relay can no longer give a newcomer the whole stream.
     func join(_ exchange: any HTTPExchange, startedAt: UInt64) -> Bool {
         guard let (id, actions) = state.join() else { return false }
-        let client = StreamRelayClient(relay: self, id: id, exchange: exchange, startedAt: startedAt)
+        let client = LocalRelayClient(relay: self, id: id, exchange: exchange, startedAt: startedAt)
         clients[id] = client
         exchange.delegate = client
         run(actions)
         return true
     }
 
+    /// Adds a client of another loop (called here through `loop.execute`); tells its endpoint
+    /// whether it was taken.
+    func joinRemote(_ endpoint: UncheckedBox<RemoteRelayEndpoint>, clientLoop: EventLoop, startedAt: UInt64, isHead: Bool) {
+        guard let (id, actions) = state.join() else {
+            clientLoop.execute { endpoint.value.refused() }
+            return
+        }
+        host.cache.metrics.increment(MetricSeries(.streamRelays, ["joined"]))
+        clients[id] = RemoteRelayClient(
+            id: id, endpoint: endpoint, clientLoop: clientLoop, startedAt: startedAt, isHeadRequest: isHead)
+        clientLoop.execute { endpoint.value.joined(id) }
+        run(actions)
+    }
+
     // MARK: - Client events
 
     func clientBecameWritable(_ id: StreamFanOut.SubscriberID) {
+        run(state.becameWritable(id))
+    }
+
+    /// A remote client's connection took `count` more bytes.
+    func remoteAcknowledged(_ id: StreamFanOut.SubscriberID, _ count: Int) {
+        guard let client = clients[id] as? RemoteRelayClient, client.acknowledge(count) else { return }
         run(state.becameWritable(id))
     }
 
@@ -124,29 +145,26 @@ final class StreamRelay: UpstreamTransferDelegate {
             switch action {
             case .sendHead(let id):
                 guard let client = clients[id], let head else { continue }
-                client.exchange.sendHead(head)
+                client.sendHead(head)
                 if isEventStream {
                     client.countsAsActiveStream = true
                     host.cache.metrics.adjust(MetricSeries(.sseStreamsActive), by: 1)
                 }
-                if client.exchange.head.method == .head { endHeadOnly(client) }
+                if client.isHeadRequest { endHeadOnly(client) }
             case .write(let id, let range):
                 guard let client = clients[id] else { continue }
-                // A slice, not a borrow of `state`: the exchange may call back into this relay.
-                let bytes = state.bytes(range)
-                if !bytes.withUnsafeBytes({ client.exchange.sendBody($0) }) { state.blocked(id) }
+                // A slice, not a borrow of `state`: the client may call back into this relay.
+                if !client.send(state.bytes(range)) { state.blocked(id) }
             case .end(let id, let ending, let dropped):
                 guard let client = clients.removeValue(forKey: id) else { continue }
                 if dropped { host.cache.metrics.increment(MetricSeries(.streamRelays, ["dropped"])) }
-                switch ending {
-                case .finish: client.exchange.finish()
-                case .abort: client.exchange.abort()
-                }
+                client.end(ending)
                 close(client, status: head?.status ?? 502)
             case .fail(let id):
                 guard let client = clients.removeValue(forKey: id) else { continue }
-                let problem = GatewayProblem.problem(for: upstreamError ?? UpstreamError(kind: .protocolError, message: "no response head"))
-                client.exchange.respond(problem: problem)
+                let problem = GatewayProblem.problem(
+                    for: upstreamError ?? UpstreamError(kind: .protocolError, message: "no response head"))
+                client.fail(problem)
                 close(client, status: problem.status)
             case .resumeUpstream:
                 transfer?.resumeResponse()
@@ -157,54 +175,24 @@ final class StreamRelay: UpstreamTransferDelegate {
     }
 
     /// A HEAD request shares the relay's head and takes no body.
-    private func endHeadOnly(_ client: StreamRelayClient) {
+    private func endHeadOnly(_ client: any StreamRelaySubscriber) {
         clients.removeValue(forKey: client.id)
-        client.exchange.finish()
+        client.end(.finish)
         close(client, status: head?.status ?? 200)
         run(state.left(client.id))
     }
 
-    /// Counts a client's end, once.
-    private func close(_ client: StreamRelayClient, status: Int) {
+    /// Counts a client's end, once, and lets go of it.
+    private func close(_ client: any StreamRelaySubscriber, status: Int) {
         guard !client.closed else { return }
         client.closed = true
-        client.relay = nil
+        client.detach()
         if client.countsAsActiveStream { host.cache.metrics.adjust(MetricSeries(.sseStreamsActive), by: -1) }
         host.countRequest(route: "stream", status: status, startedAt: client.startedAt)
     }
 
     private func delistIfOver() {
-        guard state.isOver, host.relays[url] === self else { return }
-        host.relays[url] = nil
-    }
-}
-
-/// One client of a `StreamRelay`: relays its exchange's events to the relay under its id.
-/// Threading: loop-bound; the exchange holds it as its delegate, and it holds the relay until
-/// the relay ends it.
-final class StreamRelayClient: HTTPExchangeDelegate {
-    var relay: StreamRelay?
-    let id: StreamFanOut.SubscriberID
-    let exchange: any HTTPExchange
-    let startedAt: UInt64
-    var countsAsActiveStream = false
-    var closed = false
-
-    init(relay: StreamRelay, id: StreamFanOut.SubscriberID, exchange: any HTTPExchange, startedAt: UInt64) {
-        self.relay = relay
-        self.id = id
-        self.exchange = exchange
-        self.startedAt = startedAt
-    }
-
-    func exchange(_ exchange: any HTTPExchange, didReceiveBody bytes: UnsafeRawBufferPointer) {}
-    func exchangeDidEndRequestBody(_ exchange: any HTTPExchange) {}
-
-    func exchangeBecameWritable(_ exchange: any HTTPExchange) {
-        relay?.clientBecameWritable(id)
-    }
-
-    func exchangeDidClose(_ exchange: any HTTPExchange) {
-        relay?.clientLeft(id)
+        guard state.isOver else { return }
+        host.liveRelays.delist(self, url: url)
     }
 }

@@ -74,6 +74,38 @@ import Testing
         }
     }
 
+    @Test func joinersOnEveryLoopShareOneUpstreamRelay() async throws {
+        var options = RepriseOptions()
+        options.loops = 2
+        try await withHarness(options, fake: { $0.streamInterval = .milliseconds(20) }) { h in
+            let (target, id) = try await Self.startStream(h, prompt: Self.prompt(words: 40))
+            let port = h.reprise.port
+            // The kernel spreads connections over the two loops' listeners (SO_REUSEPORT): with
+            // six clients, some land on the loop that does not run the relay.
+            let bodies = try await offThePool { () -> [[UInt8]] in
+                let (first, _) = try Self.open(port, target)
+                var clients = [first]
+                var bodies = [try first.readChunk() ?? []]
+                for _ in 0..<5 {
+                    let (c, head) = try Self.open(port, target)
+                    guard head.status == 200 else { throw HarnessError("a joiner got \(head.status)") }
+                    clients.append(c)
+                    bodies.append([])
+                }
+                for (i, c) in clients.enumerated() { bodies[i] += try Self.readRest(c) }
+                return bodies
+            }
+            #expect(h.upstream.count(.streamOpen) == 1)
+            let fake = try await Self.direct(h, id: id)
+            for body in bodies { #expect(body == fake) }
+            let metrics = try await h.reprise.metrics()
+            #expect(MetricsText.value(#"reprise_stream_relays_total{result="opened"}"#, in: metrics) == 1)
+            #expect(MetricsText.value(#"reprise_stream_relays_total{result="joined"}"#, in: metrics) == 5)
+            #expect(MetricsText.value(#"reprise_http_requests_total{route="stream",status="200"}"#, in: metrics) == 6)
+            #expect(MetricsText.value("reprise_sse_streams_active", in: metrics) == 0)
+        }
+    }
+
     @Test func aClientLeavingDoesNotEndTheStreamForTheOthers() async throws {
         try await withHarness(fake: { $0.streamInterval = .milliseconds(20) }) { h in
             let (target, id) = try await Self.startStream(h, prompt: Self.prompt(words: 30))

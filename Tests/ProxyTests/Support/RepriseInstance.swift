@@ -22,6 +22,8 @@ struct RepriseOptions: Sendable {
     /// Wait for the instance to be ready (Redis connected) before the test goes on (false for
     /// tests of an unreachable Redis).
     var waitUntilReady = true
+    /// `server.loops`: one unless a test needs clients spread over several loops.
+    var loops = 1
     /// `server.stream_client_buffer` (e.g. "64KiB"), or nil for the default.
     var streamClientBuffer: String?
 }
@@ -61,7 +63,7 @@ final class RepriseInstance: Sendable {
             "  key_prefix: \"\(keyPrefix)\"",
             "  timeout: \(options.redisTimeout)",
             "server:",
-            "  loops: 1",
+            "  loops: \(options.loops)",
             "  drain_timeout: 2s",
         ] + (options.streamClientBuffer.map { ["  stream_client_buffer: \($0)"] } ?? []) + [
             "log:",
