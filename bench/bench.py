@@ -277,7 +277,7 @@ def parse_args(argv=None):
     p.add_argument("--sse-iterations", type=int, default=200, help="streams per target (sse scenario)")
     p.add_argument("--idle-connections", type=int, default=10_000, help="connections held (idle scenario)")
     p.add_argument("--streams-count", type=int, default=10_000, help="streams open at once (streams)")
-    p.add_argument("--streams-words", type=int, default=30, help="output events per stream (streams)")
+    p.add_argument("--streams-words", type=int, default=30, help="output events per stream, at least 2 (streams)")
     p.add_argument("--streams-interval-ms", type=int, default=1000, help="time between two events (streams)")
     p.add_argument("--streams-target", action="append", choices=("reprise", "nginx"),
                    help="proxy to open streams through (repeatable; default reprise and nginx)")

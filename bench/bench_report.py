@@ -205,13 +205,14 @@ def streams_markdown(rows: Dict[str, dict], args, notes: Dict[str, str]) -> str:
         "the harness opens every stream on its own connection, samples the proxy's RSS (VmRSS; "
         "nginx: master and workers) when all of them have their response head, and reads each to its end.",
         "",
-        "| target | streams | completed | all open after s | RSS before | RSS all open | max RSS "
-        "| per stream | RSS after | total s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| target | streams | completed | all open after s | ended before all open | RSS before | RSS all open "
+        "| max RSS | per stream | RSS after | total s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for target, r in rows.items():
         lines.append(
             f"| {target} | {r['streams']:,} | {r['completed']:,} | {r['open_seconds']:.1f} "
+            f"| {r['ended_before_all_open']:,} "
             f"| {r['rss_before_kib'] / 1024:.1f} MiB | {r['rss_all_open_kib'] / 1024:.1f} MiB "
             f"| {r['rss_max_kib'] / 1024:.1f} MiB | {r['per_stream_kib']:.1f} KiB "
             f"| {r['rss_after_kib'] / 1024:.1f} MiB | {r['total_seconds']:.1f} |")

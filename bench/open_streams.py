@@ -34,9 +34,11 @@ class StreamsError(Exception):
 
 
 def create_streams(base: str, token: str, count: int, words: int, threads: int = 8) -> List[str]:
-    """`count` streaming predictions through `base`; their `urls.stream`, in creation order."""
+    """`count` streaming predictions through `base`, each streaming `words` (at least 2) `output`
+    events; their `urls.stream`, in creation order."""
     nonce = secrets.token_hex(4)
-    text = " ".join(f"w{i}" for i in range(words - 1))
+    # The fake's LLM answers "Echo:" and then one token per word of the prompt.
+    text = " ".join(f"w{i}" for i in range(max(0, words - 2)))
     parts = urlsplit(base)
     urls: List[Optional[str]] = [None] * count
     errors: List[str] = []
