@@ -219,7 +219,7 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
 def raise_open_file_limit(needed: int) -> None:
     """The idle and streams runs hold many sockets here and in the proxy (a child, which
     inherits the limit; a relayed stream takes two descriptors in the proxy): `ulimit -n` to
-    `needed`, raising the hard limit too when allowed (root)."""
+    `needed` per process, raising the hard limit too when allowed (CAP_SYS_RESOURCE)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < needed:
         try:
@@ -316,7 +316,8 @@ def main(argv=None) -> int:
             targets.update(scenario.targets)
         raise_open_file_limit(args.idle_connections + 1024)
     if args.mode in ("streams", "smoke"):
-        raise_open_file_limit(3 * args.streams_count + 4096)
+        # Per process: the proxy holds two descriptors per relayed stream (client and upstream).
+        raise_open_file_limit(2 * args.streams_count + 512)
     failures: List[str] = []
     print(f"bench {args.mode}: logs in {run_dir}", flush=True)
     if args.mode == "streams":
