@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Which upstream stream URLs Reprise may open for `GET /v1/streams/{token}`: the SSRF guard on
 /// stream relays.
 ///
@@ -73,39 +75,20 @@ public struct StreamURLPolicy: Sendable, Equatable {
     }
 
     private static func origin(of url: String) -> Result<Origin, Refusal>? {
-        let bytes = Array(url.utf8)
-        guard bytes.count <= maxLength, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            return .failure(.characters)
+        let a: HTTPURLAuthority
+        switch HTTPURLAuthority.parse(url, maxLength: maxLength) {
+        case .success(let parsed): a = parsed
+        case .failure(.characters): return .failure(.characters)
+        case .failure(.scheme): return nil
+        case .failure(.host): return .failure(.host)
         }
-        let lower = String(decoding: bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        let scheme: String
-        if lower.hasPrefix("https://") {
-            scheme = "https"
-        } else if lower.hasPrefix("http://") {
-            scheme = "http"
-        } else {
-            return nil
-        }
-        let authority = lower.dropFirst(scheme.count + 3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if authority.contains("@") || authority.contains("\\") { return .failure(.userinfo) }
-        var host: Substring
-        var rest: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return .failure(.host) }
-            host = authority[...close]
-            rest = authority[authority.index(after: close)...]
-        } else {
-            host = authority.prefix { $0 != ":" }
-            rest = authority.dropFirst(host.count)
-        }
-        var port = scheme == "https" ? 443 : 80
-        if !rest.isEmpty {
-            guard rest.hasPrefix(":"), let p = Int(rest.dropFirst()), (1...65535).contains(p) else {
-                return .failure(.host)
-            }
+        // `\\` ends the authority for browsers but not for curl: refuse rather than guess.
+        if a.hasUserinfo || a.host.contains("\\") { return .failure(.userinfo) }
+        var port = a.scheme == "https" ? 443 : 80
+        if let text = a.port {
+            guard let p = Int(text), (1...65535).contains(p) else { return .failure(.host) }
             port = p
         }
-        guard !host.isEmpty, host != "[]" else { return .failure(.host) }
-        return .success(Origin(scheme: scheme, host: String(host), port: port))
+        return .success(Origin(scheme: a.scheme, host: a.host, port: port))
     }
 }
