@@ -11,8 +11,10 @@ import Webhooks
 
 /// `GET /v1/streams/{token}`: opens what a stream capability stands for.
 ///
-/// A relay opens the upstream stream URL (one that upstream produced) and passes it through
-/// byte for byte, recording it for later hits when the prediction is cached. A replay serves a
+/// A relay opens the upstream stream URL (one that upstream produced, and that passes the
+/// stream host check) and passes it through byte for byte, recording it for later hits when
+/// the prediction is cached; clients of a stream that is already being relayed in this process
+/// join that relay (`StreamRelay`). A replay serves a
 /// cached entry's recording, or a stream synthesised from its output. The capability is looked
 /// up in this process first, then in Redis (another replica may have minted it).
 /// Threading: loop-bound.
@@ -149,7 +151,8 @@ final class StreamExchange {
 }
 
 /// Records a relayed stream and stores it beside its entry when it completes successfully.
-/// Threading: loop-bound (fed by the `ForwardedExchange` that relays the stream).
+/// Threading: loop-bound (fed by the `StreamRelay` that relays the stream, once whatever the
+/// number of its clients).
 final class StreamRecordingTap {
     private var recorder: SSERecorder
     private let host: ProxyResponder
