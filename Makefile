@@ -3,7 +3,7 @@
 # Debian images keep the Swift toolchain in /opt/swift.
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test e2e unit reliability deps build release bench bench-smoke bench-soak fuzz venv clean distclean help
+.PHONY: run test e2e unit reliability deps build release bench bench-smoke bench-soak bench-streams fuzz venv clean distclean help
 
 help:
 	@echo "make run          install what is missing, start Redis if none answers, build, serve config/reprise.yaml"
@@ -16,6 +16,7 @@ help:
 	@echo "make release      release build (.build/release/reprise, .build/release/fake-replicate)"
 	@echo "make bench        benchmark vs nginx, writes BENCHMARKS.md (BENCH_ARGS='--duration 30 --rounds 3')"
 	@echo "make bench-soak   60 s of wrk at 64 connections against reprise, RSS sampled every second"
+	@echo "make bench-streams 10,000 SSE streams open at once through reprise and nginx, RSS while open"
 	@echo "make bench-smoke  a few seconds of the harness (output to a temp file); part of make test"
 	@echo "make fuzz         libFuzzer + ASan targets in Tests/Fuzz, 1,000,000 runs each (FUZZ_RUNS=...)"
 	@echo "make deps         install missing Debian packages;  make venv: the e2e venvs"
@@ -55,6 +56,9 @@ bench:
 
 bench-soak:
 	scripts/bench.sh soak $(BENCH_ARGS)
+
+bench-streams:
+	scripts/bench.sh streams $(BENCH_ARGS)
 
 bench-smoke:
 	scripts/bench.sh smoke $(BENCH_ARGS)

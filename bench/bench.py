@@ -8,8 +8,13 @@
            section of BENCHMARKS.md (or --output).
   soak     wrk against reprise for --soak-duration seconds, sampling reprise's VmRSS every
            second; reports errors and RSS start/end/max; fails on errors or RSS growth.
-  smoke    compare + soak, seconds each, written to --output (never BENCHMARKS.md); fails
-           unless every run served requests without a single error. `make test` runs it.
+  streams  --streams-count (10,000) server-sent event streams open at once through each of
+           --streams-target (reprise, nginx) against a fake with a slow stream; the proxy's
+           RSS while all are open; fails unless every stream completes. Writes the `streams`
+           section of BENCHMARKS.md (or --output).
+  smoke    compare + soak + a small streams run, seconds each, written to --output (never
+           BENCHMARKS.md); fails unless every run served requests without a single error.
+           `make test` runs it.
 
 Standard library only; needs the release binaries, wrk, nginx and redis-server.
 """
@@ -31,6 +36,7 @@ from typing import List, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_report as report  # noqa: E402
+import open_streams  # noqa: E402
 import runners  # noqa: E402
 import scenarios as scenario_list  # noqa: E402
 from bench_stack import BenchStack, servers  # noqa: E402
@@ -211,18 +217,54 @@ def soak(args, stack: BenchStack, run_dir: Path) -> dict:
 
 
 def raise_open_file_limit(needed: int) -> None:
-    """The idle scenario holds `needed` sockets here and as many in the proxy (a child, which
-    inherits the limit): `ulimit -n` up to the hard limit."""
+    """The idle and streams runs hold many sockets here and in the proxy (a child, which
+    inherits the limit; a relayed stream takes two descriptors in the proxy): `ulimit -n` to
+    `needed` per process, raising the hard limit too when allowed (CAP_SYS_RESOURCE)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < needed:
-        raise SystemExit(f"bench: the open-file hard limit is {hard}; the idle scenario needs {needed}")
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (needed, needed))
+            return
+        except (ValueError, OSError):
+            raise SystemExit(f"bench: the open-file hard limit is {hard} and cannot be raised; this run needs {needed}")
     if soft != resource.RLIM_INFINITY and soft < needed:
         resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
+def streams(args, run_dir: Path, notes) -> tuple:
+    """Runs `open_streams` against each of --streams-target, on a stack of its own: the fake
+    paces its streams (one event every --streams-interval-ms) and keeps enough predictions and
+    connections for the run."""
+    count = args.streams_count
+    fake_args = ["--quiet", "--start-delay-ms", "0", "--run-ms", "0",
+                 "--stream-interval-ms", str(args.streams_interval_ms),
+                 "--max-predictions", str(max(10_000, 2 * count * len(args.streams_target))),
+                 "--max-connections", str(2 * count + 2048)]
+    rows, failures = {}, []
+    with BenchStack(run_dir / "servers-streams", set(args.streams_target), args.fake_loops, args.nginx_workers,
+                    fake_args=fake_args) as stack:
+        for target in args.streams_target:
+            urls = open_streams.create_streams(stack.url(target), stack.token, count, args.streams_words)
+            if target == "nginx":  # nginx does not rewrite URLs: the fake's stream URL, on nginx's port
+                urls = [u.replace(stack.url("fake"), stack.url("nginx"), 1) for u in urls]
+            try:
+                rows[target] = r = open_streams.run_streams(urls, stack.token, args.streams_words,
+                                                            lambda t=target: stack.rss_kib(t))
+            except open_streams.StreamsError as error:
+                failures.append(f"streams/{target}: {error}")
+                continue
+            print(f"  streams          {target:<11} {r['completed']:,}/{r['streams']:,} complete; all open after "
+                  f"{r['open_seconds']:.1f} s; RSS {r['rss_before_kib'] / 1024:.1f} → {r['rss_all_open_kib'] / 1024:.1f} "
+                  f"MiB (max {r['rss_max_kib'] / 1024:.1f}, {r['per_stream_kib']:.1f} KiB per stream)", flush=True)
+    for name, code in stack.exit_codes.items():
+        if code != 0:
+            failures.append(f"{name} (streams stack) exited with {code!r} after SIGTERM")
+    return report.streams_markdown(rows, args, notes), failures
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=("compare", "soak", "smoke"))
+    p.add_argument("mode", choices=("compare", "soak", "streams", "smoke"))
     p.add_argument("--duration", type=float, default=15.0, help="seconds per measured wrk run (compare)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of wrk before each measured run")
     p.add_argument("--rounds", type=int, default=1, help="measured runs per target; the median is reported")
@@ -234,6 +276,11 @@ def parse_args(argv=None):
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--sse-iterations", type=int, default=200, help="streams per target (sse scenario)")
     p.add_argument("--idle-connections", type=int, default=10_000, help="connections held (idle scenario)")
+    p.add_argument("--streams-count", type=int, default=10_000, help="streams open at once (streams)")
+    p.add_argument("--streams-words", type=int, default=30, help="output events per stream, at least 2 (streams)")
+    p.add_argument("--streams-interval-ms", type=int, default=1000, help="time between two events (streams)")
+    p.add_argument("--streams-target", action="append", choices=("reprise", "nginx"),
+                   help="proxy to open streams through (repeatable; default reprise and nginx)")
     p.add_argument("--fake-loops", type=int, default=1, help="event loops of fake-replicate (--loops)")
     p.add_argument("--nginx-workers", default="auto", help="nginx worker_processes")
     p.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
@@ -242,6 +289,11 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.mode == "smoke" and args.output is None:
         p.error("smoke needs --output (it never writes BENCHMARKS.md)")
+    if not args.streams_target:
+        args.streams_target = ["reprise", "nginx"]
+    if args.mode == "smoke":
+        args.streams_count, args.streams_words = min(args.streams_count, 50), min(args.streams_words, 5)
+        args.streams_interval_ms = min(args.streams_interval_ms, 100)
     return args
 
 
@@ -259,12 +311,24 @@ def main(argv=None) -> int:
         return 1
     notes = report.machine_notes(reprise_bin)
     targets = {"fake", "reprise"}
-    if args.mode != "soak":
+    if args.mode in ("compare", "smoke"):
         for scenario in scenario_list.select(args.scenario):
             targets.update(scenario.targets)
         raise_open_file_limit(args.idle_connections + 1024)
+    if args.mode in ("streams", "smoke"):
+        # Per process: the proxy holds two descriptors per relayed stream (client and upstream).
+        raise_open_file_limit(2 * args.streams_count + 512)
     failures: List[str] = []
     print(f"bench {args.mode}: logs in {run_dir}", flush=True)
+    if args.mode == "streams":
+        text, failures = streams(args, run_dir, notes)
+        print("\n" + text + "\n")
+        report.update_section(output, "streams", text)
+        print(f"bench {args.mode}: wrote {output}")
+        if failures:
+            print("bench: FAILED\n  " + "\n  ".join(failures), file=sys.stderr)
+            return 1
+        return 0
     with BenchStack(run_dir / "servers", targets, args.fake_loops, args.nginx_workers) as stack:
         if args.mode in ("compare", "smoke"):
             results, commands, failures = compare(args, stack, run_dir)
@@ -287,6 +351,11 @@ def main(argv=None) -> int:
     for name, code in stack.exit_codes.items():
         if code != 0:
             failures.append(f"{name} exited with {code!r} after SIGTERM")
+    if args.mode == "smoke":
+        text, streams_failures = streams(args, run_dir, notes)
+        print("\n" + text + "\n")
+        report.update_section(output, "streams", text)
+        failures += streams_failures
     print(f"bench {args.mode}: wrote {output}")
     if failures:
         print("bench: FAILED\n  " + "\n  ".join(failures), file=sys.stderr)

@@ -196,6 +196,34 @@ def soak_markdown(s: dict, args) -> str:
     ])
 
 
+def streams_markdown(rows: Dict[str, dict], args, notes: Dict[str, str]) -> str:
+    """The `streams` section: many streams open at once through one proxy, and its memory."""
+    lines = [
+        f"{args.streams_count:,} server-sent event streams open at once through one proxy "
+        f"(`make bench-streams`, `bench/open_streams.py`): the fake sends one event every "
+        f"{args.streams_interval_ms} ms ({args.streams_words} `output` events and `done` per stream), "
+        "the harness opens every stream on its own connection, samples the proxy's RSS (VmRSS; "
+        "nginx: master and workers) when all of them have their response head, and reads each to its end.",
+        "",
+        "| target | streams | completed | all open after s | ended before all open | RSS before | RSS all open "
+        "| max RSS | per stream | RSS after | total s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for target, r in rows.items():
+        lines.append(
+            f"| {target} | {r['streams']:,} | {r['completed']:,} | {r['open_seconds']:.1f} "
+            f"| {r['ended_before_all_open']:,} "
+            f"| {r['rss_before_kib'] / 1024:.1f} MiB | {r['rss_all_open_kib'] / 1024:.1f} MiB "
+            f"| {r['rss_max_kib'] / 1024:.1f} MiB | {r['per_stream_kib']:.1f} KiB "
+            f"| {r['rss_after_kib'] / 1024:.1f} MiB | {r['total_seconds']:.1f} |")
+    if "reprise" in rows:
+        held = rows["reprise"]["rss_max_kib"] / 1024
+        verdict = "met" if held <= 1024 and rows["reprise"]["completed"] == rows["reprise"]["streams"] else "missed"
+        lines += ["", f"Goal (issue 4): {args.streams_count:,} concurrent streams within 1 GiB RSS, all complete: "
+                      f"**{verdict}** (max {held:.1f} MiB)."]
+    return "\n".join(lines) + "\n\nMachine:\n\n" + notes_block(notes)
+
+
 def notes_block(notes: Dict[str, str]) -> str:
     return "\n".join(f"- {k}: {v}" for k, v in notes.items())
 

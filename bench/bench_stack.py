@@ -134,8 +134,10 @@ class BenchStack:
     port); `rss_kib(target)` the resident memory of the target's processes (nginx: master and
     workers added up); `fake_counters()` the fake's request counters."""
 
-    def __init__(self, workdir: Path, targets, fake_loops: int, nginx_workers: str):
+    def __init__(self, workdir: Path, targets, fake_loops: int, nginx_workers: str,
+                 fake_args: Optional[List[str]] = None):
         self.workdir = workdir
+        self.fake_args = FAKE_ARGS if fake_args is None else fake_args
         self.targets = tuple(targets)
         self.fake_loops = fake_loops
         self.nginx_workers = nginx_workers
@@ -160,7 +162,7 @@ class BenchStack:
 
     def _start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        fake = servers.start_fake(self.workdir, [self.token], FAKE_ARGS + ["--loops", str(self.fake_loops)])
+        fake = servers.start_fake(self.workdir, [self.token], self.fake_args + ["--loops", str(self.fake_loops)])
         self.processes["fake"] = fake
         self.urls["fake"] = fake.base_url
         if "nginx" in self.targets or "nginx-cache" in self.targets:

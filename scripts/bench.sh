@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh compare [bench.py options]   make bench       (writes BENCHMARKS.md)
 #   scripts/bench.sh soak    [bench.py options]   make bench-soak  (60 s; writes BENCHMARKS.md)
+#   scripts/bench.sh streams [bench.py options]   make bench-streams (10,000 open streams; writes BENCHMARKS.md)
 #   scripts/bench.sh smoke   [bench.py options]   make bench-smoke (seconds; writes a temp file)
 set -euo pipefail
 LOG_TAG=bench
@@ -11,7 +12,7 @@ LOG_TAG=bench
 cd "$REPO_ROOT"
 
 mode="${1:-}"
-[ -n "$mode" ] || die "usage: $0 compare|soak|smoke [bench.py options]"
+[ -n "$mode" ] || die "usage: $0 compare|soak|streams|smoke [bench.py options]"
 shift
 
 "$REPO_ROOT/scripts/install-deps.sh" bench
@@ -19,7 +20,7 @@ ensure_swift
 swift build -c release >&2
 
 case "$mode" in
-    compare|soak)
+    compare|soak|streams)
         exec python3 "$REPO_ROOT/bench/bench.py" "$mode" "$@"
         ;;
     smoke)

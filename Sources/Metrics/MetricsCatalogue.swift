@@ -14,6 +14,7 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
     case inflightRequests
     case sseStreamsActive
     case webhookDeliveries
+    case streamRelays
 
     /// Latency buckets from 100 µs (a hit served from Redis) to 10 minutes (a long prediction
     /// held open with `Prefer: wait` or a stream).
@@ -65,6 +66,12 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
             name: "reprise_webhook_deliveries_total", kind: .counter,
             help: "Webhook events Reprise sent for cache hits, by outcome: delivered (2xx), failed (after any retries), "
                 + "refused (URL or address not allowed), dropped (delivery queue full).",
+            labelNames: ["result"]),
+        MetricDescriptor(
+            name: "reprise_stream_relays_total", kind: .counter,
+            help: "Clients of live (relayed) streams, by outcome: opened (a new upstream relay), joined (an in-flight "
+                + "relay of this process, from its start), dropped (fell too far behind the others), refused (the stream "
+                + "URL failed the host check; nothing was fetched).",
             labelNames: ["result"]),
     ]
 

@@ -53,14 +53,10 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
     private var counted = false
     private var isEventStream = false
 
-    /// Sees the relayed response body (stream recording); told how the relay ended.
-    private let tap: StreamRecordingTap?
-
-    init(exchange: any HTTPExchange, host: ProxyResponder, plan: Plan, tap: StreamRecordingTap? = nil) {
+    init(exchange: any HTTPExchange, host: ProxyResponder, plan: Plan) {
         self.exchange = exchange
         self.host = host
         self.plan = plan
-        self.tap = tap
         self.requestBodyOpen = plan.body != .none
         self.startedAt = exchange.loop.now
     }
@@ -151,7 +147,6 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
         } else {
             exchange.sendBody(bytes)
         }
-        tap?.observe(bytes)
         return true
     }
 
@@ -175,7 +170,6 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
                 host.log.upstreamBroke(route: plan.routeLabel, error: error)
                 host.cache.metrics.increment(MetricSeries(.upstreamErrors, [error.kind.rawValue]))
                 exchange.abort()
-                tap?.ended(complete: false)
                 count(status: status)
                 return
             }
@@ -186,7 +180,6 @@ final class ForwardedExchange: HTTPExchangeDelegate, UpstreamTransferDelegate {
                 if rewriter!.didFail { host.log.rewriteFailed(route: plan.routeLabel) }
             }
             exchange.finish()
-            tap?.ended(complete: true)
             count(status: status)
         }
     }

@@ -19,6 +19,8 @@ public final class ProxyResponder: HTTPResponder {
     let loop: EventLoop
     let upstream: UpstreamClient
     let streams: StreamRegistry
+    /// The process's live stream relays, for late joiners (`StreamRelay`).
+    let liveRelays: LiveRelayDirectory
     let readiness: Readiness
     let cache: LoopCache
     let clock: WallClock
@@ -34,8 +36,8 @@ public final class ProxyResponder: HTTPResponder {
 
     init(
         loop: EventLoop, settings: ProxySettings, upstream: UpstreamClient, streams: StreamRegistry,
-        readiness: Readiness, cache: LoopCache, metricsCollector: MetricsCollector, clock: WallClock, logger: Logger,
-        warnings: LogRateLimiter = LogRateLimiter(), pollRoutes: PollRouter = PollRouter()
+        liveRelays: LiveRelayDirectory, readiness: Readiness, cache: LoopCache, metricsCollector: MetricsCollector,
+        clock: WallClock, logger: Logger, warnings: LogRateLimiter = LogRateLimiter(), pollRoutes: PollRouter = PollRouter()
     ) {
         self.warnings = warnings
         self.pollRoutes = pollRoutes
@@ -43,6 +45,7 @@ public final class ProxyResponder: HTTPResponder {
         self.settings = settings
         self.upstream = upstream
         self.streams = streams
+        self.liveRelays = liveRelays
         self.readiness = readiness
         self.cache = cache
         self.metricsCollector = metricsCollector

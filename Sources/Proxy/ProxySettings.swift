@@ -1,3 +1,4 @@
+import ProxyCore
 import WebhookDelivery
 
 /// The part of the configuration the request path reads, flattened for speed.
@@ -18,10 +19,15 @@ public struct ProxySettings: Sendable, Equatable {
     public var upstreamBodyHighWater: Int
     /// How webhooks owed by cache hits are delivered (`webhooks.*`).
     public var webhooks: WebhookDeliverySettings
+    /// Which stream URLs a relay may open (`upstream.stream_hosts` and `upstream.url`).
+    public var streamURLs: StreamURLPolicy
+    /// Bytes a client of a shared stream may lag behind before it is dropped.
+    public var streamClientBuffer: Int
 
     public init(
         upstreamBase: String, publicURL: String? = nil, listen: String, logRequests: Bool = true,
-        upstreamBodyHighWater: Int = 256 * 1024, webhooks: WebhookDeliverySettings = WebhookDeliverySettings()
+        upstreamBodyHighWater: Int = 256 * 1024, webhooks: WebhookDeliverySettings = WebhookDeliverySettings(),
+        streamHosts: [String] = StreamURLPolicy.replicateHostSuffixes, streamClientBuffer: Int = 1 << 20
     ) {
         self.upstreamBase = upstreamBase
         self.publicURL = publicURL
@@ -29,5 +35,7 @@ public struct ProxySettings: Sendable, Equatable {
         self.logRequests = logRequests
         self.upstreamBodyHighWater = upstreamBodyHighWater
         self.webhooks = webhooks
+        self.streamURLs = StreamURLPolicy(upstreamBase: upstreamBase, hostSuffixes: streamHosts)
+        self.streamClientBuffer = streamClientBuffer
     }
 }

@@ -20,6 +20,7 @@ public final class RepriseApp: Sendable {
     public let server: HTTPServer
     public let readiness = Readiness()
     public let streams = StreamRegistry()
+    let liveRelays = LiveRelayDirectory()
     private let logger: Logger
     private let responders = ResponderList()
     private let metricsCollector = MetricsCollector()
@@ -41,6 +42,7 @@ public final class RepriseApp: Sendable {
         let cacheSettings = config.cacheRuntimeSettings
         let upstreamConfiguration = config.upstreamClientConfiguration
         let streams = self.streams
+        let liveRelays = self.liveRelays
         let readiness = self.readiness
         let registry = responders
         let collector = metricsCollector
@@ -72,7 +74,7 @@ public final class RepriseApp: Sendable {
                 let responder = ProxyResponder(
                     loop: loop, settings: settings,
                     upstream: UpstreamClient(loop: loop, configuration: upstreamConfiguration, logger: logger),
-                    streams: streams, readiness: readiness,
+                    streams: streams, liveRelays: liveRelays, readiness: readiness,
                     cache: LoopCache(
                         store: store, settings: cacheSettings, metrics: shard, loopCount: group.loops.count,
                         now: { loop.now }),

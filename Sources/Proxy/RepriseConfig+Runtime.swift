@@ -35,7 +35,8 @@ extension RepriseConfig {
         ProxySettings(
             upstreamBase: upstream.url.string, publicURL: publicURL?.string,
             listen: "\(listen.host.contains(":") ? "[\(listen.host)]" : listen.host):\(listen.port)",
-            logRequests: log.requests, webhooks: webhookDeliverySettings)
+            logRequests: log.requests, webhooks: webhookDeliverySettings, streamHosts: upstream.streamHosts,
+            streamClientBuffer: server.streamClientBuffer.bytes)
     }
 
     public var webhookDeliverySettings: WebhookDeliverySettings {

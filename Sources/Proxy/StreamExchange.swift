@@ -6,11 +6,15 @@ import JSONCore
 import Metrics
 import ProxyCore
 import ReplicateAPI
+import Upstream
+import Webhooks
 
 /// `GET /v1/streams/{token}`: opens what a stream capability stands for.
 ///
-/// A relay opens the upstream stream URL (one that upstream produced) and passes it through
-/// byte for byte, recording it for later hits when the prediction is cached. A replay serves a
+/// A relay opens the upstream stream URL (one that upstream produced, and that passes the
+/// stream host check) and passes it through byte for byte, recording it for later hits when
+/// the prediction is cached; clients of a stream that is already being relayed in this process
+/// join that relay (`StreamRelay`). A replay serves a
 /// cached entry's recording, or a stream synthesised from its output. The capability is looked
 /// up in this process first, then in Redis (another replica may have minted it).
 /// Threading: loop-bound.
@@ -53,16 +57,7 @@ final class StreamExchange {
         switch capability.kind {
         case .relay:
             guard let url = capability.upstreamURL else { return finish(ReplicateErrors.streamNotFound, extra: HTTPHeaders()) }
-            var tap: StreamRecordingTap?
-            if capability.store, let hex = capability.cacheKey, let key = CacheKey(hex: hex) {
-                tap = StreamRecordingTap(
-                    host: host, key: key, predictionID: capability.predictionID, ttlSeconds: capability.ttlSeconds)
-            }
-            let plan = ForwardedExchange.Plan(
-                url: url, method: exchange.head.method,
-                headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers), body: .none,
-                rewritesJSON: false, routeLabel: "stream")
-            ForwardedExchange(exchange: exchange, host: host, plan: plan, tap: tap).start()
+            relay(url, capability: capability)
         case .replay:
             guard let hex = capability.cacheKey, let key = CacheKey(hex: hex) else {
                 return finish(ReplicateErrors.streamNotFound, extra: HTTPHeaders())
@@ -86,6 +81,64 @@ final class StreamExchange {
         }
     }
 
+    /// Joins the process's live relay of `url` (on this loop or another), or opens one, once
+    /// the URL passed the stream host
+    /// check (a capability read from Redis may have been planted by whoever can write there).
+    private func relay(_ url: String, capability: StreamCapability) {
+        let guardAddresses: Bool
+        switch host.settings.streamURLs.judge(url) {
+        case .refused(let why):
+            host.cache.metrics.increment(MetricSeries(.streamRelays, ["refused"]))
+            host.log.rejected(route: "stream", status: 502, reason: "stream URL refused: \(why.rawValue)")
+            exchange.respond(problem: ReplicateErrors.badGateway("stream host not allowed"))
+            host.countRequest(route: "stream", status: 502, startedAt: startedAt)
+            return
+        case .allowed(let guarded):
+            guardAddresses = guarded
+        }
+        if let live = host.liveRelays.lookup(url) {
+            if live.loop === host.loop {
+                if live.relay.join(exchange, startedAt: startedAt) {
+                    host.cache.metrics.increment(MetricSeries(.streamRelays, ["joined"]))
+                    return
+                }
+            } else {
+                return joinOnAnotherLoop(live, url: url, capability: capability, guardAddresses: guardAddresses)
+            }
+        }
+        openRelay(url, capability: capability, guardAddresses: guardAddresses)
+    }
+
+    /// Sends the join to the relay's loop; if it is refused there, opens a relay here after all.
+    private func joinOnAnotherLoop(
+        _ live: LiveRelayDirectory.Entry, url: String, capability: StreamCapability, guardAddresses: Bool
+    ) {
+        let endpoint = RemoteRelayEndpoint(exchange: exchange, relay: live.relay, relayLoop: live.loop) { [self] in
+            openRelay(url, capability: capability, guardAddresses: guardAddresses)
+        }
+        exchange.delegate = endpoint
+        let box = UncheckedBox(endpoint)
+        let relay = UncheckedBox(live.relay)
+        let (clientLoop, startedAt, isHead) = (host.loop, startedAt, exchange.head.method == .head)
+        live.loop.execute { relay.value.joinRemote(box, clientLoop: clientLoop, startedAt: startedAt, isHead: isHead) }
+    }
+
+    private func openRelay(_ url: String, capability: StreamCapability, guardAddresses: Bool) {
+        var tap: StreamRecordingTap?
+        if capability.store, let hex = capability.cacheKey, let key = CacheKey(hex: hex) {
+            tap = StreamRecordingTap(
+                host: host, key: key, predictionID: capability.predictionID, ttlSeconds: capability.ttlSeconds)
+        }
+        var request = UpstreamRequest(
+            method: .get, url: url, headers: ForwardingPolicy.upstreamRequestHeaders(exchange.head.headers))
+        if guardAddresses {
+            request.addressFilter = { peer in IPAddress(bytes: peer.bytes).map(WebhookAddressPolicy.isPublic) ?? false }
+        }
+        let relay = StreamRelay(host: host, request: request, tap: tap)
+        _ = relay.join(exchange, startedAt: startedAt)
+        relay.start()
+    }
+
     private func replay(_ events: [StreamRecording.Event], paced: Bool) {
         ReplayWriter(exchange: exchange, host: host, events: events, paced: paced, startedAt: startedAt).start()
     }
@@ -98,7 +151,8 @@ final class StreamExchange {
 }
 
 /// Records a relayed stream and stores it beside its entry when it completes successfully.
-/// Threading: loop-bound (fed by the `ForwardedExchange` that relays the stream).
+/// Threading: loop-bound (fed by the `StreamRelay` that relays the stream, once whatever the
+/// number of its clients).
 final class StreamRecordingTap {
     private var recorder: SSERecorder
     private let host: ProxyResponder

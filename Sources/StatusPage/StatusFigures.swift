@@ -55,7 +55,7 @@ public struct StatusFigures: Sendable {
             case .redisErrors: redisErrors += value
             case .inflightRequests: inflight += value
             case .sseStreamsActive: streamsActive += value
-            case .httpRequestDuration, .upstreamRequestDuration, .webhookDeliveries: break
+            case .httpRequestDuration, .upstreamRequestDuration, .webhookDeliveries, .streamRelays: break
             }
         }
         upstreamLatency = snapshot.histograms[MetricSeries(.upstreamRequestDuration)]

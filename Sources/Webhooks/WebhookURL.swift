@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// A webhook URL checked before anything is sent to it: an absolute `http` or `https` URL
 /// with a host, and nothing that could smuggle a second line into a request.
 ///
@@ -27,31 +29,11 @@ public struct WebhookURL: Sendable, Equatable {
     public let host: String
 
     public static func parse(_ text: String) -> Result<WebhookURL, Problem> {
-        let bytes = Array(text.utf8)
-        guard bytes.count <= maxLength, bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
-            return .failure(.characters)
+        switch HTTPURLAuthority.parse(text, maxLength: maxLength) {
+        case .success(let a): return .success(WebhookURL(string: text, scheme: a.scheme, host: a.host))
+        case .failure(.characters): return .failure(.characters)
+        case .failure(.scheme): return .failure(.scheme)
+        case .failure(.host): return .failure(.host)
         }
-        let lower = String(decoding: bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        let scheme: String
-        if lower.hasPrefix("https://") {
-            scheme = "https"
-        } else if lower.hasPrefix("http://") {
-            scheme = "http"
-        } else {
-            return .failure(.scheme)
-        }
-        let afterScheme = lower.dropFirst(scheme.count + 3)
-        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        var hostPort = authority
-        if let at = authority.lastIndex(of: "@") { hostPort = authority[authority.index(after: at)...] }
-        let host: Substring
-        if hostPort.hasPrefix("[") {
-            guard let close = hostPort.firstIndex(of: "]") else { return .failure(.host) }
-            host = hostPort[...close]
-        } else {
-            host = hostPort.prefix { $0 != ":" }
-        }
-        guard !host.isEmpty, host != "[]" else { return .failure(.host) }
-        return .success(WebhookURL(string: text, scheme: scheme, host: String(host)))
     }
 }

@@ -5,7 +5,7 @@ import FakeReplicate
 //
 //   fake-replicate [--listen HOST:PORT] [--port-file PATH] [--token T]... [--public-url URL]
 //                  [--stream-listen HOST:PORT] [--stream-interval-ms N] [--start-delay-ms N]
-//                  [--run-ms N] [--loops N] [--page-size N] [--max-predictions N] [--quiet]
+//                  [--run-ms N] [--loops N] [--page-size N] [--max-predictions N] [--max-connections N] [--quiet]
 //
 // Port 0 picks a free port; `--port-file` receives it (written atomically) once listening.
 // SIGINT/SIGTERM stop accepting, drain for up to 5 s, then exit 0.
@@ -22,11 +22,14 @@ struct Options {
     var loops = 1
     var quiet = false
     var fake = FakeReplicateConfiguration()
+    /// Open connections per listener (the server's default, 10,000, is too few for a benchmark
+    /// relaying 10,000 streams plus the creates' pooled connections).
+    var server = HTTPServerConfiguration()
 
     static let usage = """
         usage: fake-replicate [--listen HOST:PORT] [--port-file PATH] [--token T]... [--public-url URL]
                               [--stream-listen HOST:PORT] [--stream-interval-ms N] [--start-delay-ms N]
-                              [--run-ms N] [--loops N] [--page-size N] [--max-predictions N] [--quiet]
+                              [--run-ms N] [--loops N] [--page-size N] [--max-predictions N] [--max-connections N] [--quiet]
         """
 
     static func parse(_ args: [String]) -> Result<Options, OptionError> {
@@ -65,6 +68,7 @@ struct Options {
                 case "--loops": o.loops = try int("--loops", min: 1).get()
                 case "--page-size": o.fake.pageSize = try int("--page-size", min: 1).get()
                 case "--max-predictions": o.fake.maxPredictions = try int("--max-predictions", min: 1).get()
+                case "--max-connections": o.server.maxConnections = try int("--max-connections", min: 1).get()
                 case "--quiet": o.quiet = true
                 case "-h", "--help": return .failure(OptionError(""))
                 default: return .failure(OptionError("unknown option: \(args[i])"))
@@ -144,7 +148,7 @@ do {
 group.start()
 
 let server = HTTPServer(
-    group: group, configuration: HTTPServerConfiguration(), logger: logger,
+    group: group, configuration: options.server, logger: logger,
     responderFactory: { loop in fake.makeResponder(loop: loop) })
 let port: Int
 do {
@@ -159,7 +163,7 @@ fake.setPublicBaseURL(options.publicURL ?? baseURL(options.listen, port: port))
 var streamServer: HTTPServer?
 if let spec = options.streamListen {
     let s = HTTPServer(
-        group: group, configuration: HTTPServerConfiguration(), logger: logger,
+        group: group, configuration: options.server, logger: logger,
         responderFactory: { loop in fake.makeResponder(loop: loop) })
     do {
         let streamPort = try s.start(spec)

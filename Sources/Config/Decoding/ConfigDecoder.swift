@@ -31,7 +31,8 @@ struct ConfigDecoder {
             timeout: setting("upstream.timeout", positive),
             connectTimeout: setting("upstream.connect_timeout", positive),
             maxIdleConnections: setting("upstream.max_idle_connections", ValueParsers.integer(0...10_000)),
-            http2: setting("upstream.http2", ValueParsers.boolean))
+            http2: setting("upstream.http2", ValueParsers.boolean),
+            streamHosts: setting("upstream.stream_hosts", ValueParsers.hostSuffixes))
         let redis = RedisSettings(
             url: setting("redis.url", RedisURL.init(parsing:)),
             keyPrefix: setting("redis.key_prefix", ValueParsers.string),
@@ -52,7 +53,8 @@ struct ConfigDecoder {
             headerTimeout: setting("server.header_timeout", positive),
             idleTimeout: setting("server.idle_timeout", positive),
             bodyTimeout: setting("server.body_timeout", positive),
-            drainTimeout: setting("server.drain_timeout", ValueParsers.duration(allowZero: true)))
+            drainTimeout: setting("server.drain_timeout", ValueParsers.duration(allowZero: true)),
+            streamClientBuffer: setting("server.stream_client_buffer", ValueParsers.size(atLeast: .kibibytes(1))))
         let webhooks = WebhookSettings(
             allowPrivate: setting("webhooks.allow_private", ValueParsers.boolean),
             timeout: setting("webhooks.timeout", positive),

@@ -58,6 +58,23 @@ enum ValueParsers {
         return text
     }
 
+    /// Space-separated host name suffixes (`replicate.net replicate.com`; commas also separate,
+    /// a leading dot is dropped): letters, digits, `-` and inner dots. Lowercased; may be empty.
+    static func hostSuffixes(_ text: String) throws(ConfigValueError) -> [String] {
+        var out: [String] = []
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "," }) {
+            let suffix = String(word.hasPrefix(".") ? word.dropFirst() : word).lowercased()
+            let labels = suffix.split(separator: ".", omittingEmptySubsequences: false)
+            guard !suffix.isEmpty,
+                labels.allSatisfy({ label in
+                    !label.isEmpty && label.utf8.allSatisfy { $0 == 0x2D || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }
+                })
+            else { throw ConfigValueError("'\(word)' is not a host name suffix (like replicate.net)") }
+            out.append(suffix)
+        }
+        return out
+    }
+
     /// A name such as a hardware SKU: letters, digits, `-`, `_`, `.`.
     static func name(_ text: String) throws(ConfigValueError) -> String {
         guard ValueText.isHost(text, allowColons: false) else {

@@ -39,6 +39,8 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var maxIdleConnections: Int
     /// `upstream.http2`
     public var http2: Bool
+    /// `upstream.stream_hosts`: host suffixes stream URLs may name (lowercased, no leading dot).
+    public var streamHosts: [String]
 }
 
 /// `redis.*`: the cache store. Value type.
@@ -69,6 +71,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var bodyTimeout: Duration
     /// `server.drain_timeout`: bound on finishing in-flight requests after SIGTERM.
     public var drainTimeout: Duration
+    /// `server.stream_client_buffer`: lag past which a client of a shared stream is dropped.
+    public var streamClientBuffer: ByteSize
 }
 
 /// `log.*`. Value type.

@@ -28,6 +28,9 @@ public enum ConfigSchema {
         ConfigKey(
             "upstream.http2", .boolean, .literal("true"),
             reload: .restart, "Offer HTTP/2 to an https upstream (ALPN); false keeps to HTTP/1.1."),
+        ConfigKey(
+            "upstream.stream_hosts", .string, .literal("replicate.net replicate.com"),
+            "Hosts a stream URL may name besides upstream.url's: names equal to or under these suffixes, space-separated."),
 
         // MARK: - Redis
         ConfigKey(
@@ -115,6 +118,9 @@ public enum ConfigSchema {
         ConfigKey(
             "server.drain_timeout", .duration, .literal("30s"),
             reload: .restart, "On SIGTERM, how long in-flight requests may run before Reprise exits anyway."),
+        ConfigKey(
+            "server.stream_client_buffer", .size, .literal("1MiB"),
+            "How far a client of a shared stream may fall behind the fastest one before it is dropped."),
 
         // MARK: - Webhooks (delivered by Reprise for cache hits)
         ConfigKey(

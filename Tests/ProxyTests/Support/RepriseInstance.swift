@@ -25,10 +25,12 @@ struct RepriseOptions: Sendable {
     /// tests of an unreachable Redis).
     var waitUntilReady = true
     /// `server.loops` (2 puts connections, and so a create and the poller watching another
-    /// create, on different loops).
+    /// create, or the clients of one shared stream, on different loops).
     var loops = 1
     /// Where the log goes, at level warn (nil: stderr, errors only).
     var logFD: Int32?
+    /// `server.stream_client_buffer` (e.g. "64KiB"), or nil for the default.
+    var streamClientBuffer: String?
 }
 
 /// One whole Reprise (`RepriseApp`) running in-process on 127.0.0.1 and a free port, built from
@@ -68,6 +70,7 @@ final class RepriseInstance: Sendable {
             "server:",
             "  loops: \(options.loops)",
             "  drain_timeout: 2s",
+        ] + (options.streamClientBuffer.map { ["  stream_client_buffer: \($0)"] } ?? []) + [
             "log:",
             "  level: error",
             "  requests: false",
