@@ -16,7 +16,7 @@ import EventLoop
 /// is asked for again by the next request (CURL_POLL_IN): unregistering and registering it cost
 /// two `epoll_ctl` and a watch per request. Connection sockets — made and closed through our
 /// callbacks, so their number can never be reused behind our back — stay registered while
-/// pooled, as a dormant watch; an event on one (upstream closed it) only drops its interest,
+/// pooled, as a dormant watch; an event on one (upstream closed or reset it) unregisters it,
 /// and curl finds the connection dead when it checks it before reuse.
 extension UpstreamClient {
     /// CURLMOPT_SOCKETFUNCTION.
@@ -91,8 +91,10 @@ extension UpstreamClient {
     /// The loop saw `events` on one of curl's sockets.
     func socketReady(_ fd: Int32, _ events: IOEvents) {
         if let watch = watches[fd], watch.dormant {
-            // A pooled connection spoke or closed: not curl's business until it reuses it.
-            loop.setInterest(fd: fd, [])
+            // A pooled connection spoke, closed or was reset: not curl's business until it
+            // reuses it (and finds it dead). Unregistered, not just silenced: epoll reports a
+            // hang-up or error whatever the interest, and level-triggered would spin the loop.
+            forgetSocket(fd)
             return
         }
         var mask: Int32 = 0

@@ -242,4 +242,34 @@ import Testing
         #expect(harness.onLoop { harness.loop.timerCount } == 0)
         harness.group.stopAndJoin()
     }
+
+    /// A pooled connection stays registered with the loop while idle (a dormant watch). When
+    /// upstream closes or resets it then, the loop lets go of the socket at once — a reset
+    /// raises EPOLLHUP whatever the interest, and a watch kept would wake the loop forever — and
+    /// the next request opens a new connection.
+    @Test(arguments: [false, true])
+    func aPooledConnectionClosedWhileIdleIsLetGo(reset: Bool) throws {
+        let hangUp = Signal()
+        let server = try ScriptedHTTPServer { r, c in
+            c.respond(Array("ok".utf8))
+            guard r.target == "/first" else { return .keepOpen }
+            _ = hangUp.wait(seconds: 15)
+            if reset { c.reset() }
+            return .close
+        }
+        let harness = try LoopHarness()
+        #expect(harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/first")).error == nil)
+        let pooled = harness.onLoop { harness.client.watches.values.map(\.dormant) }
+        #expect(pooled == [true], "the idle connection's socket is kept registered, dormant")
+        hangUp.fire()
+        var released = false
+        for _ in 0..<1000 where !released {
+            released = harness.onLoop { harness.client.watches.isEmpty }
+            if !released { usleep(10_000) }
+        }
+        #expect(released, "the closed connection's socket is still watched")
+        #expect(harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/second")).error == nil)
+        #expect(server.acceptCount == 2)
+        harness.close()
+    }
 }

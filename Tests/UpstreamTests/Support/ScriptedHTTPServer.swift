@@ -192,6 +192,13 @@ final class Connection: @unchecked Sendable {
         Glibc.close(fd)
     }
 
+    /// Closes with a reset (RST) instead of a FIN: SO_LINGER with a zero timeout.
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
+    }
+
     /// Waits until the peer closes its side (recv returns 0 or fails). False on timeout.
     func waitForPeerClose(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
