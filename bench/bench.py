@@ -236,6 +236,10 @@ def streams(args, run_dir: Path, notes) -> tuple:
     paces its streams (one event every --streams-interval-ms) and keeps enough predictions and
     connections for the run."""
     count = args.streams_count
+    # Each prediction's stream is opened by `per` clients: through Reprise they share one relay
+    # (one upstream connection), through nginx each client has its own upstream connection.
+    per = max(1, args.clients_per_stream)
+    predictions = -(-count // per)
     fake_args = ["--quiet", "--start-delay-ms", "0", "--run-ms", "0",
                  "--stream-interval-ms", str(args.streams_interval_ms),
                  "--max-predictions", str(max(10_000, 2 * count * len(args.streams_target))),
@@ -244,7 +248,8 @@ def streams(args, run_dir: Path, notes) -> tuple:
     with BenchStack(run_dir / "servers-streams", set(args.streams_target), args.fake_loops, args.nginx_workers,
                     fake_args=fake_args) as stack:
         for target in args.streams_target:
-            urls = open_streams.create_streams(stack.url(target), stack.token, count, args.streams_words)
+            created = open_streams.create_streams(stack.url(target), stack.token, predictions, args.streams_words)
+            urls = [u for u in created for _ in range(per)][:count]
             if target == "nginx":  # nginx does not rewrite URLs: the fake's stream URL, on nginx's port
                 urls = [u.replace(stack.url("fake"), stack.url("nginx"), 1) for u in urls]
             try:
@@ -277,6 +282,10 @@ def parse_args(argv=None):
     p.add_argument("--sse-iterations", type=int, default=200, help="streams per target (sse scenario)")
     p.add_argument("--idle-connections", type=int, default=10_000, help="connections held (idle scenario)")
     p.add_argument("--streams-count", type=int, default=10_000, help="streams open at once (streams)")
+    p.add_argument("--clients-per-stream", type=int, default=2,
+                   help="clients opening each prediction's stream (streams): 2 fits 10,000 client streams "
+                        "under a 20,000 open-file limit, since Reprise holds one upstream connection per "
+                        "shared relay")
     p.add_argument("--streams-words", type=int, default=30, help="output events per stream, at least 2 (streams)")
     p.add_argument("--streams-interval-ms", type=int, default=1000, help="time between two events (streams)")
     p.add_argument("--streams-target", action="append", choices=("reprise", "nginx"),
@@ -316,8 +325,10 @@ def main(argv=None) -> int:
             targets.update(scenario.targets)
         raise_open_file_limit(args.idle_connections + 1024)
     if args.mode in ("streams", "smoke"):
-        # Per process: the proxy holds two descriptors per relayed stream (client and upstream).
-        raise_open_file_limit(2 * args.streams_count + 512)
+        # Per process: the proxy holds a descriptor per client stream and one per upstream stream
+        # (Reprise: one per shared relay; nginx spreads its upstream connections over its workers).
+        per = max(1, args.clients_per_stream)
+        raise_open_file_limit(args.streams_count + -(-args.streams_count // per) + 1024)
     failures: List[str] = []
     print(f"bench {args.mode}: logs in {run_dir}", flush=True)
     if args.mode == "streams":

@@ -202,6 +202,8 @@ def streams_markdown(rows: Dict[str, dict], args, notes: Dict[str, str]) -> str:
         f"{args.streams_count:,} server-sent event streams open at once through one proxy "
         f"(`make bench-streams`, `bench/open_streams.py`): the fake sends one event every "
         f"{args.streams_interval_ms} ms ({args.streams_words} `output` events and `done` per stream), "
+        f"each prediction's stream is opened by {max(1, args.clients_per_stream)} client(s) (Reprise relays "
+        "a prediction's stream once to all its clients; nginx opens an upstream connection per client), "
         "the harness opens every stream on its own connection, samples the proxy's RSS (VmRSS; "
         "nginx: master and workers) when all of them have their response head, and reads each to its end.",
         "",
