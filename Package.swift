@@ -112,7 +112,8 @@ let package = Package(
             ]),
         .testTarget(name: "StatusPageTests", dependencies: ["StatusPage", "Metrics"]),
         .testTarget(name: "LoggingTests", dependencies: ["Logging", "JSONCore"]),
-        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI"]),
+        .testTarget(
+            name: "ProxyCoreTests", dependencies: ["ProxyCore", "HTTPTypes", "CacheCore", "JSONCore", "ReplicateAPI", "CryptoPrimitives"]),
         // Whole Reprise instances in-process against the fake and a real Redis, over real sockets.
         .testTarget(
             name: "ProxyTests",

@@ -78,7 +78,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     keepalive_requests 100000;
-    proxy_cache_path {cache_dir} levels=1:2 keys_zone=replicate:64m max_size=1g inactive=60m use_temp_path=off;
+    proxy_cache_path {cache_dir} levels=1:2 keys_zone=replicate:256m max_size=1g inactive=60m use_temp_path=off;
     upstream fake_replicate {{
         server 127.0.0.1:{upstream_port};
         keepalive 128;
@@ -175,9 +175,11 @@ class BenchStack:
                 [str(servers.REPO_ROOT / "scripts" / "redis-test.sh"), "start", str(self.redis_dir)],
                 check=True, capture_output=True, text=True,
             ).stdout.strip()
-            # Every hit leaves a prediction record (1 h TTL); a long run of 8 KB hits would
-            # otherwise fill memory. The hot entry is read by every request, so LRU keeps it.
-            for setting in (["maxmemory", "2gb"], ["maxmemory-policy", "allkeys-lru"]):
+            # Every hit leaves a prediction record (1 h TTL, a few hundred bytes) and every miss an
+            # entry: a full `make bench` writes about 3 GB. The limit only keeps a runaway run
+            # from taking the machine; below it nothing is evicted (an evicted entry would turn
+            # hits into misses: the hot tier reads it only about once a second).
+            for setting in (["maxmemory", "6gb"], ["maxmemory-policy", "allkeys-lru"]):
                 subprocess.run(["redis-cli", "-u", self.redis_url, "CONFIG", "SET", *setting],
                                check=True, capture_output=True)
             config = servers.write_reprise_config(

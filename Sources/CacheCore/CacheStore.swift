@@ -30,6 +30,13 @@ public protocol CacheStore: AnyObject {
     /// Reads the record of a prediction id (nil when unknown or expired).
     func record(id: String, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void)
 
+    /// Stores the entry bytes hits answered from, under their SHA-256 (content-addressed: every
+    /// replica writes the same bytes under the same key).
+    func putHitBody(sha256: SHA256Digest, body: [UInt8], ttlSeconds: Int)
+
+    /// Reads the entry bytes stored under `sha256` (nil when unknown or expired).
+    func hitBody(sha256: SHA256Digest, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void)
+
     /// Remembers that Replicate accepted `tokenHash` (only the hash; never the token).
     func rememberAcceptedToken(_ tokenHash: SHA256Digest, ttlSeconds: Int)
 

@@ -87,6 +87,16 @@ public final class InMemoryCacheStore: CacheStore {
         deferCall { completion(result) }
     }
 
+    public func putHitBody(sha256: SHA256Digest, body: [UInt8], ttlSeconds: Int) {
+        set("hb:" + sha256.hex, body, ttlSeconds: ttlSeconds)
+    }
+
+    public func hitBody(sha256: SHA256Digest, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
+        roundTrips += 1
+        let result: Result<[UInt8]?, CacheStoreError> = failure.map { .failure($0) } ?? .success(get("hb:" + sha256.hex))
+        deferCall { completion(result) }
+    }
+
     public func rememberAcceptedToken(_ tokenHash: SHA256Digest, ttlSeconds: Int) {
         set("t:" + tokenHash.hex, [1], ttlSeconds: ttlSeconds)
     }

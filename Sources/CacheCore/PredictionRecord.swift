@@ -24,12 +24,40 @@ public struct PredictionRecord: Sendable, Equatable {
     public var ttlSeconds: Int
     /// Upstream's stream URL (misses of streaming models), for the stream relay.
     public var upstreamStreamURL: String?
-    /// The full prediction answered for a hit.
+    /// The full prediction answered for a hit (records written before hits were stored by
+    /// reference; new hits carry `hit` instead).
     public var prediction: JSONValue?
+    /// A hit's answer by reference: rendered again from the entry it came from.
+    public var hit: HitReference?
+
+    /// What a hit added to the entry it answered from, so that its answer can be rendered again
+    /// byte for byte (`HitTemplate`) without the record carrying a copy of the prediction: a
+    /// few hundred bytes per hit in Redis instead of the whole answer.
+    public struct HitReference: Sendable, Equatable {
+        /// SHA-256 (hex) of the entry's bytes, stored under `hb:{…}` for as long as records live.
+        public var bodySHA256: String
+        /// When the hit was answered (its `created_at`, `started_at`, `completed_at`).
+        public var createdUnixNanos: Int64
+        /// The public base its URLs were written with.
+        public var publicBase: String
+        /// The client's input as JSON; nil when it is byte for byte the entry's stored input.
+        public var inputJSON: [UInt8]?
+        public var streamURL: String?
+
+        public init(
+            bodySHA256: String, createdUnixNanos: Int64, publicBase: String, inputJSON: [UInt8]?, streamURL: String?
+        ) {
+            self.bodySHA256 = bodySHA256
+            self.createdUnixNanos = createdUnixNanos
+            self.publicBase = publicBase
+            self.inputJSON = inputJSON
+            self.streamURL = streamURL
+        }
+    }
 
     public init(
         origin: Origin, cacheKey: String, tokenSHA256: String, inputSHA256: String, store: Bool, ttlSeconds: Int,
-        upstreamStreamURL: String? = nil, prediction: JSONValue? = nil
+        upstreamStreamURL: String? = nil, prediction: JSONValue? = nil, hit: HitReference? = nil
     ) {
         self.origin = origin
         self.cacheKey = cacheKey
@@ -39,6 +67,7 @@ public struct PredictionRecord: Sendable, Equatable {
         self.ttlSeconds = ttlSeconds
         self.upstreamStreamURL = upstreamStreamURL
         self.prediction = prediction
+        self.hit = hit
     }
 
     /// The record as JSON. `predictionJSON`, when given, is `prediction` already serialised
@@ -57,6 +86,15 @@ public struct PredictionRecord: Sendable, Equatable {
         } else if let prediction {
             o.rawField("prediction", json: prediction.serialized())
         }
+        if let hit {
+            var h = JSONObjectWriter(capacity: 160 + (hit.inputJSON?.count ?? 0))
+            h.field("body", hit.bodySHA256)
+            h.field("created_ns", Int(hit.createdUnixNanos))
+            h.field("base", hit.publicBase)
+            if let input = hit.inputJSON { h.rawField("input", json: input) }
+            if let stream = hit.streamURL { h.field("stream", stream) }
+            o.rawField("hit", json: h.finish())
+        }
         return o.finish()
     }
 
@@ -67,8 +105,17 @@ public struct PredictionRecord: Sendable, Equatable {
             let input = o["input_sha256"]?.stringValue, let store = o["store"]?.boolValue,
             let ttl = o["ttl"]?.intValue
         else { return nil }
+        var hit: HitReference?
+        if let h = o["hit"]?.objectValue {
+            guard let body = h["body"]?.stringValue, let created = h["created_ns"]?.intValue,
+                let base = h["base"]?.stringValue
+            else { return nil }
+            hit = HitReference(
+                bodySHA256: body, createdUnixNanos: Int64(created), publicBase: base,
+                inputJSON: h["input"]?.serialized(), streamURL: h["stream"]?.stringValue)
+        }
         return PredictionRecord(
             origin: origin, cacheKey: key, tokenSHA256: token, inputSHA256: input, store: store, ttlSeconds: ttl,
-            upstreamStreamURL: o["stream"]?.stringValue, prediction: o["prediction"])
+            upstreamStreamURL: o["stream"]?.stringValue, prediction: o["prediction"], hit: hit)
     }
 }

@@ -277,14 +277,23 @@ final class CreateExchange: HTTPExchangeDelegate {
         // made from the output if nobody streamed it.
         let streamURL = hot.template.offersStream || keyed.request.body["stream"]?.boolValue == true
             ? host.streamURL(replaying: keyed.key, publicBase: publicBase) : nil
+        let inputJSON = keyed.request.input.serialized()
         let body = hot.template.render(
-            id: id, inputJSON: keyed.request.input.serialized(), nowUnixNanos: nowNanos, publicBase: publicBase,
-            streamURL: streamURL)
+            id: id, inputJSON: inputJSON, nowUnixNanos: nowNanos, publicBase: publicBase, streamURL: streamURL)
+        // The record refers to the entry's bytes (kept under their hash) instead of copying the
+        // answer: a few hundred bytes per hit in Redis, whatever the size of the output.
+        let reference = PredictionRecord.HitReference(
+            bodySHA256: hot.rawSHA256.hex, createdUnixNanos: nowNanos, publicBase: publicBase,
+            inputJSON: inputJSON == hot.template.storedInputJSON ? nil : inputJSON, streamURL: streamURL)
         let record = PredictionRecord(
             origin: .hit, cacheKey: keyHex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
-            store: false, ttlSeconds: cache.settings.recordTTLSeconds)
-        cache.store.putRecord(
-            id: id, record: record.encoded(predictionJSON: body), ttlSeconds: cache.settings.recordTTLSeconds)
+            store: false, ttlSeconds: cache.settings.recordTTLSeconds, hit: reference)
+        let recordTTL = cache.settings.recordTTLSeconds
+        if cache.hot.claimBodyWrite(keyed.key, for: hot, now: exchange.loop.now) {
+            let margin = Int(HotTier.bodyRewriteNanos / 1_000_000_000) + 60
+            cache.store.putHitBody(sha256: hot.rawSHA256, body: hot.raw, ttlSeconds: recordTTL + margin)
+        }
+        cache.store.putRecord(id: id, record: record.encoded(), ttlSeconds: recordTTL)
         let label = cache.modelLabel(keyed.policy)
         cache.countLookup(model: label, result: result)
         let saved = entry.costUSD ?? 0

@@ -38,7 +38,7 @@ final class LoopCache {
         self.settings = settings
         self.metrics = metrics
         self.loopCount = max(1, loopCount)
-        self.hot = HotTier(ttlNanos: 0, maxBytes: 0)
+        self.hot = HotTier(ttlNanos: 0, maxBytes: 0, hasher: SHA256Hasher())
         hot.configure(settings, loopCount: self.loopCount)
     }
 

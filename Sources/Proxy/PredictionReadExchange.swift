@@ -9,7 +9,9 @@ import Upstream
 /// `GET /v1/predictions/{id}` and `POST /v1/predictions/{id}/cancel`.
 ///
 /// Ids Reprise made up for hits are answered from their record, and only for the token that
-/// created them (others get Replicate's 404, as Replicate does for another account's id).
+/// created them (others get Replicate's 404, as Replicate does for another account's id): the
+/// record refers to the entry bytes the hit came from (`hb:{sha256}`), and the answer is
+/// rendered again from them exactly as the create returned it.
 /// Everything else goes upstream; when a recorded miss is seen to have succeeded, it is stored
 /// — whichever replica created it. When the record lookup fails, the request goes upstream too
 /// (fail open), and upstream's 404 becomes a 503 with `Retry-After: 1`: the id may be one only
@@ -62,13 +64,42 @@ final class PredictionReadExchange: HTTPExchangeDelegate {
         guard let token = AuthToken(headers: exchange.head.headers) else {
             return finish(status: 401) { exchange.respond(problem: ReplicateErrors.unauthenticated) }
         }
-        guard host.cache.tokenHash(token).hex == record.tokenSHA256, let prediction = record.prediction else {
+        guard host.cache.tokenHash(token).hex == record.tokenSHA256 else {
             return finish(status: 404) { exchange.respond(problem: ReplicateErrors.predictionNotFound(id: id)) }
         }
-        // A hit is already succeeded; cancelling a finished prediction returns it unchanged.
+        if let prediction = record.prediction {
+            return answer(prediction.serialized())
+        }
+        guard let reference = record.hit, let bodyHash = SHA256Digest(hex: reference.bodySHA256) else {
+            return finish(status: 404) { exchange.respond(problem: ReplicateErrors.predictionNotFound(id: id)) }
+        }
+        host.cache.store.hitBody(sha256: bodyHash) { [self] result in
+            switch result {
+            case .failure(let error):
+                host.noteStoreError(error)
+                var headers = HTTPHeaders()
+                headers.add(.retryAfter, "1")
+                let problem = ReplicateErrors.predictionLookupUnavailable(id: id)
+                finish(status: problem.status) { exchange.respond(problem: problem, extraHeaders: headers) }
+            case .success(let bytes):
+                guard let bytes, let entry = CacheEntry.decode(bytes) else {
+                    return finish(status: 404) { exchange.respond(problem: ReplicateErrors.predictionNotFound(id: id)) }
+                }
+                let template = HitTemplate(entry: entry)
+                answer(
+                    template.render(
+                        id: id, inputJSON: reference.inputJSON ?? template.storedInputJSON,
+                        nowUnixNanos: reference.createdUnixNanos, publicBase: reference.publicBase,
+                        streamURL: reference.streamURL))
+            }
+        }
+    }
+
+    /// A hit is already succeeded; cancelling a finished prediction returns it unchanged.
+    private func answer(_ prediction: [UInt8]) {
         var headers = HTTPHeaders()
         headers.add(.contentType, "application/json")
-        finish(status: 200) { exchange.respond(status: 200, headers: headers, body: prediction.serialized()) }
+        finish(status: 200) { exchange.respond(status: 200, headers: headers, body: prediction) }
     }
 
     /// `lookupFailed`: the record could not be read (not "absent"), so upstream's 404 may be

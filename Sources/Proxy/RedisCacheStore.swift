@@ -95,6 +95,15 @@ final class RedisCacheStore: CacheStore {
         get(RedisKeySchema.Identifier(id).map(keys.prediction), completion: completion)
     }
 
+    func putHitBody(sha256: SHA256Digest, body: [UInt8], ttlSeconds: Int) {
+        guard let k = digest(sha256.hex) else { return }
+        set(keys.hitBody(k), body, ttlSeconds: ttlSeconds)
+    }
+
+    func hitBody(sha256: SHA256Digest, completion: @escaping (Result<[UInt8]?, CacheStoreError>) -> Void) {
+        get(digest(sha256.hex).map(keys.hitBody), completion: completion)
+    }
+
     func rememberAcceptedToken(_ tokenHash: SHA256Digest, ttlSeconds: Int) {
         guard let k = digest(tokenHash.hex) else { return }
         set(keys.acceptedToken(k), [0x31], ttlSeconds: ttlSeconds)

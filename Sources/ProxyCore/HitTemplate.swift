@@ -19,6 +19,9 @@ public struct HitTemplate: Sendable {
 
     /// The stored prediction had a stream URL: the original run could stream, so a hit can.
     public let offersStream: Bool
+    /// The stored prediction's `input`, serialised (`{}` when it had none): a hit whose client
+    /// sent these very bytes need not keep its own copy.
+    public let storedInputJSON: [UInt8]
 
     /// Bytes a rendered answer needs beyond the input, for reserving capacity.
     public var fixedByteCount: Int { afterID.count + afterInput.count + tail.count + 320 }
@@ -42,6 +45,7 @@ public struct HitTemplate: Sendable {
         afterInput = b
 
         offersStream = stored["urls"]?["stream"] != nil
+        storedInputJSON = (stored["input"] ?? .object(JSONObject())).serialized()
 
         var t: [UInt8] = []
         t.append(contentsOf: #"},"metrics":"#.utf8)

@@ -23,6 +23,8 @@ public final class HotTier {
     /// What the tier keeps per cache key.
     public struct Entry {
         public let raw: [UInt8]
+        /// SHA-256 of `raw`: the key its copy for hit records goes under (`hb:{…}`).
+        public let rawSHA256: SHA256Digest
         public let entry: CacheEntry
         public let template: HitTemplate
         /// Until when (monotonic ns) this may answer without asking Redis; 0: never.
@@ -32,11 +34,14 @@ public final class HotTier {
         /// moment to Redis at once (and failing them open if Redis is slow).
         fileprivate var refreshFrom: UInt64 = .max
         fileprivate var refreshing = false
+        /// When this loop last wrote the copy hit records refer to (0: never).
+        fileprivate var bodyWrittenAt: UInt64 = 0
         fileprivate let cost: Int
     }
 
     public var ttlNanos: UInt64
     public var maxBytes: Int
+    private let hasher: any HashSink
     private var entries: [CacheKey: Entry] = [:]
     private var order: [CacheKey] = []
     private var orderHead = 0
@@ -49,9 +54,15 @@ public final class HotTier {
     /// Per-entry and per-token bookkeeping, counted on top of the bytes they hold.
     static let overhead = 256
 
-    public init(ttlNanos: UInt64, maxBytes: Int) {
+    /// How often a loop rewrites the copy of an entry that its hits refer to; the copy's TTL
+    /// is the records' plus this (and a margin), so it outlives every record written meanwhile.
+    public static let bodyRewriteNanos: UInt64 = 60_000_000_000
+
+    /// `hasher` digests entry bytes (SHA-256).
+    public init(ttlNanos: UInt64, maxBytes: Int, hasher: any HashSink) {
         self.ttlNanos = ttlNanos
         self.maxBytes = maxBytes
+        self.hasher = hasher
     }
 
     public var entryCount: Int { entries.count }
@@ -67,6 +78,16 @@ public final class HotTier {
     public func claimRefresh(_ key: CacheKey, now: UInt64) -> Bool {
         guard let e = entries[key], !e.refreshing, now >= e.refreshFrom, now < e.servableUntil else { return false }
         entries[key]?.refreshing = true
+        return true
+    }
+
+    /// True when a hit answered from `entry` must (re)write the copy hit records refer to: this
+    /// loop has not written it in the last `bodyRewriteNanos` (or no longer holds the entry).
+    /// Marks it written.
+    public func claimBodyWrite(_ key: CacheKey, for entry: Entry, now: UInt64) -> Bool {
+        guard let held = entries[key], held.rawSHA256 == entry.rawSHA256 else { return true }
+        if held.bodyWrittenAt != 0 && now &- held.bodyWrittenAt < Self.bodyRewriteNanos { return false }
+        entries[key]?.bodyWrittenAt = now
         return true
     }
 
@@ -116,7 +137,11 @@ public final class HotTier {
         }
         let template = HitTemplate(entry: entry)
         let cost = raw.count + template.fixedByteCount + Self.overhead
-        var fresh = Entry(raw: raw, entry: entry, template: template, servableUntil: servableUntil, cost: cost)
+        hasher.reset()
+        raw.withUnsafeBytes { hasher.update($0) }
+        let rawSHA256 = SHA256Digest(bytes: hasher.finish())!
+        var fresh = Entry(
+            raw: raw, rawSHA256: rawSHA256, entry: entry, template: template, servableUntil: servableUntil, cost: cost)
         fresh.refreshFrom = refreshFrom
         // Too big to be worth a slot in the budget: serve it this once.
         guard cost <= maxBytes / 8 else { return fresh }

@@ -13,6 +13,7 @@
 /// | stream recording        | `<prefix>v1:s:{<64-hex key>}`     |
 /// | in-flight marker        | `<prefix>v1:f:{<64-hex key>}`     |
 /// | prediction record       | `<prefix>v1:p:{<prediction id>}`  |
+/// | hit answer body         | `<prefix>v1:hb:{<64-hex sha256>}` |
 /// | stream capability       | `<prefix>v1:c:{<token>}`          |
 /// | version → model map     | `<prefix>v1:vm:<version id>`      |
 /// | accepted token hash     | `<prefix>v1:t:<64-hex sha256>`    |
@@ -61,6 +62,10 @@ public struct RedisKeySchema: Hashable, Sendable {
 
     /// What Reprise knows about a prediction id it handed out or relayed.
     public func prediction(_ id: Identifier) -> RedisKey { tagged("p", id.value) }
+
+    /// The entry a hit answered from, by the SHA-256 of its bytes: hit records refer to it
+    /// instead of each carrying a copy of the prediction.
+    public func hitBody(_ bodyHash: Digest) -> RedisKey { tagged("hb", bodyHash.hex) }
 
     /// A stream capability token (the unguessable part of a replayed stream URL).
     public func streamCapability(_ token: Identifier) -> RedisKey { tagged("c", token.value) }

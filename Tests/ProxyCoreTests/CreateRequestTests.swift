@@ -106,6 +106,16 @@ import Testing
         let r = PredictionRecord(origin: .hit, cacheKey: "k", tokenSHA256: "t", inputSHA256: "i", store: true, ttlSeconds: 60, upstreamStreamURL: "https://s/x", prediction: stored)
         #expect(PredictionRecord.decode(r.encoded()) == r)
         #expect(PredictionRecord.decode(Array("{}".utf8)) == nil)
+        for input in [nil, Array(#"{"a":[1,"x\"y"]}"#.utf8)] {
+            let reference = PredictionRecord.HitReference(
+                bodySHA256: String(repeating: "ab", count: 32), createdUnixNanos: 1_732_000_000_123_456_789,
+                publicBase: "http://reprise:8080", inputJSON: input, streamURL: input == nil ? nil : "http://reprise:8080/v1/streams/t")
+            let hit = PredictionRecord(
+                origin: .hit, cacheKey: "k", tokenSHA256: "t", inputSHA256: "i", store: false, ttlSeconds: 60, hit: reference)
+            #expect(PredictionRecord.decode(hit.encoded()) == hit)
+        }
+        // A hit reference without its body hash is not a record Reprise can answer from.
+        #expect(PredictionRecord.decode(Array(#"{"origin":"hit","key":"k","token_sha256":"t","input_sha256":"i","store":false,"ttl":1,"hit":{"created_ns":1,"base":"b"}}"#.utf8)) == nil)
     }
 }
 

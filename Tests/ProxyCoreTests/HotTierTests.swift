@@ -1,8 +1,11 @@
 import CacheCore
+import CryptoPrimitives
 import JSONCore
 import Testing
 
 @testable import ProxyCore
+
+extension SHA256Hasher: HashSink {}
 
 /// The hot tier's promises (Redis stays the source of truth): bounded lifetime and memory,
 /// replaced by what Redis returns, dropped on this replica's writes, off when its TTL is 0.
@@ -22,7 +25,7 @@ import Testing
     }
 
     @Test func servesOnlyWithinItsTTLAndTheStoresTTL() throws {
-        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, hasher: SHA256Hasher())
         let raw = Self.entryBytes(output: "a")
         #expect(tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0) != nil)
         #expect(tier.servable(Self.key(1), now: Self.second - 1) != nil)
@@ -38,7 +41,7 @@ import Testing
     }
 
     @Test func whatRedisReturnsReplacesTheCopy() throws {
-        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, hasher: SHA256Hasher())
         let first = try #require(tier.adopt(Self.key(1), raw: Self.entryBytes(output: "old"), storeTTLMillis: 60_000, now: 0))
         #expect(first.entry.prediction["output"]?.stringValue == "old")
         let second = try #require(tier.adopt(Self.key(1), raw: Self.entryBytes(output: "new"), storeTTLMillis: 60_000, now: 1))
@@ -51,7 +54,7 @@ import Testing
     }
 
     @Test func invalidateDropsTheCopyAndItsBytes() {
-        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, hasher: SHA256Hasher())
         _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "a"), storeTTLMillis: 60_000, now: 0)
         #expect(tier.usedBytes > 0)
         tier.invalidate(Self.key(1))
@@ -61,7 +64,7 @@ import Testing
 
     @Test func memoryStaysWithinBudgetOldestFirst() {
         let budget = 64 * 1024
-        let tier = HotTier(ttlNanos: Self.second, maxBytes: budget)
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: budget, hasher: SHA256Hasher())
         for n in 0..<200 {
             _ = tier.adopt(Self.key(UInt8(n)), raw: Self.entryBytes(output: "\(n)", padding: 1000), storeTTLMillis: 60_000, now: 0)
             #expect(tier.usedBytes <= budget)
@@ -76,7 +79,7 @@ import Testing
     }
 
     @Test func tokensExpireAndCanBeForgotten() {
-        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, hasher: SHA256Hasher())
         let token = SHA256Digest(bytes: [UInt8](repeating: 9, count: 32))!
         #expect(!tier.tokenAccepted(token, now: 0))
         tier.rememberToken(token, now: 0)
@@ -88,7 +91,7 @@ import Testing
     }
 
     @Test func zeroTTLNeverAnswersButReusesDecodes() throws {
-        let tier = HotTier(ttlNanos: 0, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: 0, maxBytes: 1 << 20, hasher: SHA256Hasher())
         let raw = Self.entryBytes(output: "a")
         let token = SHA256Digest(bytes: [UInt8](repeating: 9, count: 32))!
         _ = try #require(tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0))
@@ -103,7 +106,7 @@ import Testing
     /// A lookup sent before this replica wrote the entry may return the old bytes: they must
     /// not be answered from memory; a lookup sent after the write may.
     @Test func lookupsThatRacedAWriteAreNotServed() {
-        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, hasher: SHA256Hasher())
         _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "old"), storeTTLMillis: 60_000, issuedAt: 0, now: 1)
         tier.entryWritten(Self.key(1), now: 10)
         #expect(tier.servable(Self.key(1), now: 11) == nil, "the write dropped the copy")
@@ -117,7 +120,7 @@ import Testing
     /// In the last quarter of its window a servable entry asks for one background refresh (not
     /// one per request); what the refresh returns extends the window, a failed one lets it lapse.
     @Test func oneBackgroundRefreshNearTheEndOfTheWindow() {
-        let tier = HotTier(ttlNanos: 1000, maxBytes: 1 << 20)
+        let tier = HotTier(ttlNanos: 1000, maxBytes: 1 << 20, hasher: SHA256Hasher())
         let raw = Self.entryBytes(output: "a")
         _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0)
         #expect(!tier.claimRefresh(Self.key(1), now: 749))

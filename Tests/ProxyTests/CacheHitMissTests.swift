@@ -1,4 +1,5 @@
 import Foundation
+import RedisKeyspace
 import TestSupport
 import Testing
 
@@ -177,6 +178,38 @@ import Testing
             let again = try await h.reprise.create(Models.hello, input: input)
             #expect(again.cacheStatus == "MISS")
             #expect(h.upstream.creates == 2)
+        }
+    }
+
+    /// A hit's record refers to the entry it came from instead of copying the answer; reading
+    /// the hit id, on another replica, renders exactly what the create answered, with the
+    /// client's own input whether or not it was spelled like the stored one.
+    @Test func hitIdsAreAnsweredByReferenceExactlyAsCreated() async throws {
+        try await withHarness { h in
+            let other = try await h.startReprise()
+            let long = String(repeating: "x", count: 8_000)
+            let stored = #"{"text":"by reference","pad":"\#(long)"}"#
+            let first = try await h.reprise.create(Models.hello, input: stored)
+            #expect(try await h.waitForEntry(first.cacheKey))
+            for input in [stored, #"{ "pad" : "\#(long)", "text" : "by reference" }"#] {
+                let hit = try await h.reprise.create(Models.hello, input: input)
+                #expect(hit.cacheStatus == "HIT")
+                let read = try await other.send("GET", "/v1/predictions/" + hit.predictionID)
+                #expect(read.status == 200)
+                #expect(read.body == hit.body, "the hit id reads back byte for byte as created")
+                let record = try #require(try await h.redis.get(h.keys.prediction(RedisKeySchema.Identifier(hit.predictionID)!)))
+                if input == stored {
+                    #expect(record.count < 1_000, "the record holds a reference, not the 8 KB answer (\(record.count) B)")
+                } else {
+                    #expect(record.count > 8_000, "a respelled input is the client's own: the record keeps it")
+                }
+                let cancel = try await other.send("POST", "/v1/predictions/" + hit.predictionID + "/cancel")
+                #expect(cancel.status == 200 && cancel.body == hit.body)
+                let stranger = try await other.send(
+                    "GET", "/v1/predictions/" + hit.predictionID, token: FakeUpstream.otherToken)
+                #expect(stranger.status == 404)
+            }
+            #expect(h.upstream.creates == 1)
         }
     }
 }
