@@ -14,6 +14,7 @@ import Testing
         #expect(schema.entry(Self.digest).description == "reprise:v1:e:{\(Self.hexKey)}")
         #expect(schema.streamRecording(Self.digest).description == "reprise:v1:s:{\(Self.hexKey)}")
         #expect(schema.inFlight(Self.digest).description == "reprise:v1:f:{\(Self.hexKey)}")
+        #expect(schema.hitBody(Self.digest).description == "reprise:v1:hb:{\(Self.hexKey)}")
         #expect(schema.prediction(id).description == "reprise:v1:p:{q8n3zv7k1hrm80cf1sbrqjt0xg}")
         #expect(schema.streamCapability(id).description == "reprise:v1:c:{q8n3zv7k1hrm80cf1sbrqjt0xg}")
         #expect(
