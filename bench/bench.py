@@ -10,8 +10,10 @@
            second; reports errors and RSS start/end/max; fails on errors or RSS growth.
   streams  --streams-count (10,000) server-sent event streams open at once through each of
            --streams-target (reprise, nginx) against a fake with a slow stream; the proxy's
-           RSS while all are open; fails unless every stream completes. Writes the `streams`
-           section of BENCHMARKS.md (or --output).
+           RSS while all are open; fails unless every stream completes. Then whole SSE
+           streams from a fake that paces its events (--sse-paced-interval-ms) through fake,
+           nginx and reprise. Writes the `streams` and `sse-paced` sections of BENCHMARKS.md
+           (or --output).
   smoke    compare + soak + a small streams run, seconds each, written to --output (never
            BENCHMARKS.md); fails unless every run served requests without a single error.
            `make test` runs it.
@@ -267,6 +269,31 @@ def streams(args, run_dir: Path, notes) -> tuple:
     return report.streams_markdown(rows, args, notes), failures
 
 
+def sse_paced(args, run_dir: Path, notes) -> tuple:
+    """The sse runner against a fake that paces its events (one every --sse-paced-interval-ms),
+    as a model streams tokens: what the proxy adds to the whole stream when the stream's own
+    time dominates (the `sse-200` scenario streams every event at once, so its whole-stream time
+    is mostly the one-time cost of opening the stream)."""
+    fake_args = ["--quiet", "--start-delay-ms", "0", "--run-ms", "0",
+                 "--stream-interval-ms", str(args.sse_paced_interval_ms)]
+    targets = ["fake", "nginx", "reprise"]
+    failures = []
+    with BenchStack(run_dir / "servers-sse-paced", set(targets), args.fake_loops, args.nginx_workers,
+                    fake_args=fake_args) as stack:
+        try:
+            rows = runners.sse(stack.urls, targets, stack.token, args.sse_paced_iterations, time_limit=900)
+        except runners.RunnerError as error:
+            rows = {}
+            failures.append(f"sse-paced: {error}")
+        for target, r in rows.items():
+            print(f"  sse-paced        {target:<11} {r['streams']} streams: first event p50 {r['first_ms']['p50']:.3f} ms, "
+                  f"whole stream p50 {r['whole_ms']['p50']:.3f} ms", flush=True)
+    for name, code in stack.exit_codes.items():
+        if code != 0:
+            failures.append(f"{name} (sse-paced stack) exited with {code!r} after SIGTERM")
+    return report.sse_paced_markdown(rows, args, notes), failures
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=("compare", "soak", "streams", "smoke"))
@@ -288,6 +315,10 @@ def parse_args(argv=None):
                         "shared relay")
     p.add_argument("--streams-words", type=int, default=30, help="output events per stream, at least 2 (streams)")
     p.add_argument("--streams-interval-ms", type=int, default=1000, help="time between two events (streams)")
+    p.add_argument("--sse-paced-iterations", type=int, default=20,
+                   help="streams per target of the paced SSE run (streams mode)")
+    p.add_argument("--sse-paced-interval-ms", type=int, default=10,
+                   help="time between two events of the paced SSE run (streams mode)")
     p.add_argument("--streams-target", action="append", choices=("reprise", "nginx"),
                    help="proxy to open streams through (repeatable; default reprise and nginx)")
     p.add_argument("--fake-loops", type=int, default=1, help="event loops of fake-replicate (--loops)")
@@ -303,6 +334,7 @@ def parse_args(argv=None):
     if args.mode == "smoke":
         args.streams_count, args.streams_words = min(args.streams_count, 50), min(args.streams_words, 5)
         args.streams_interval_ms = min(args.streams_interval_ms, 100)
+        args.sse_paced_iterations, args.sse_paced_interval_ms = min(args.sse_paced_iterations, 2), 1
     return args
 
 
@@ -335,6 +367,10 @@ def main(argv=None) -> int:
         text, failures = streams(args, run_dir, notes)
         print("\n" + text + "\n")
         report.update_section(output, "streams", text)
+        text, paced_failures = sse_paced(args, run_dir, notes)
+        print("\n" + text + "\n")
+        report.update_section(output, "sse-paced", text)
+        failures += paced_failures
         print(f"bench {args.mode}: wrote {output}")
         if failures:
             print("bench: FAILED\n  " + "\n  ".join(failures), file=sys.stderr)
@@ -367,6 +403,9 @@ def main(argv=None) -> int:
         print("\n" + text + "\n")
         report.update_section(output, "streams", text)
         failures += streams_failures
+        text, paced_failures = sse_paced(args, run_dir, notes)
+        report.update_section(output, "sse-paced", text)
+        failures += paced_failures
     print(f"bench {args.mode}: wrote {output}")
     if failures:
         print("bench: FAILED\n  " + "\n  ".join(failures), file=sys.stderr)

@@ -226,6 +226,26 @@ def streams_markdown(rows: Dict[str, dict], args, notes: Dict[str, str]) -> str:
     return "\n".join(lines) + "\n\nMachine:\n\n" + notes_block(notes)
 
 
+def sse_paced_markdown(rows: Dict[str, dict], args, notes: Dict[str, str]) -> str:
+    """The `sse-paced` section: whole streams through each target from a fake that paces them."""
+    lines = [
+        f"SSE, paced (`make bench-streams`, `sse_paced` in bench/bench.py): the fake sends one event every "
+        f"{args.sse_paced_interval_ms} ms, as a model streams tokens; each stream is a new prediction "
+        "(200 `output` events and `done`), opened on a new connection, targets interleaved; time from "
+        "connecting to the first `event:` line and to `event: done`.",
+        "",
+    ] + _sse_table(rows)
+    if "reprise" in rows and "fake" in rows:
+        fake, rp = rows["fake"]["whole_ms"]["p50"], rows["reprise"]["whole_ms"]["p50"]
+        added = rp - fake
+        share = 100.0 * added / fake if fake > 0 else float("inf")
+        first = rows["reprise"]["first_ms"]["p50"] - rows["fake"]["first_ms"]["p50"]
+        lines += ["", f"Goals (issue 4): whole stream added ≤ 1 %: {added:+.3f} ms = {share:+.2f} % "
+                      f"(p50): **{'met' if share <= 1.0 else 'missed'}**; first event added ≤ 1 ms: "
+                      f"{first:+.3f} ms (p50): **{'met' if first <= 1.0 else 'missed'}**."]
+    return "\n".join(lines) + "\n\nMachine:\n\n" + notes_block(notes)
+
+
 def notes_block(notes: Dict[str, str]) -> str:
     return "\n".join(f"- {k}: {v}" for k, v in notes.items())
 
