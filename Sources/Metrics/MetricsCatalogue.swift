@@ -15,6 +15,7 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
     case sseStreamsActive
     case webhookDeliveries
     case streamRelays
+    case hotTierLookups
 
     /// Latency buckets from 100 µs (a hit served from Redis) to 10 minutes (a long prediction
     /// held open with `Prefer: wait` or a stream).
@@ -73,6 +74,12 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
                 + "relay of this process, from its start), dropped (fell too far behind the others), refused (the stream "
                 + "URL failed the host check; nothing was fetched).",
             labelNames: ["result"]),
+        MetricDescriptor(
+            name: "reprise_hot_tier_lookups_total", kind: .counter,
+            help: "Cache lookups of creates by where they were answered: hot (the event loop's in-memory copy of an "
+                + "entry Redis returned less than cache.hot_ttl ago; no Redis read), redis (looked up in Redis), "
+                + "refresh (a background lookup renewing a hot copy in use).",
+            labelNames: ["source"]),
     ]
 
     /// The table as text: one metric per line with kind, labels and help.

@@ -129,7 +129,9 @@ final class CreateExchange: HTTPExchangeDelegate {
         if let hot = cache.hot.servable(key, now: now), cache.hot.tokenAccepted(tokenHash, now: now) {
             let learned = askVersion.flatMap { cache.hot.versionModel($0) }
             if askVersion == nil || learned != nil {
+                cache.metrics.increment(MetricSeries(.hotTierLookups, ["hot"]))
                 if cache.hot.claimRefresh(key, now: now) {
+                    cache.metrics.increment(MetricSeries(.hotTierLookups, ["refresh"]))
                     cache.refreshHot(key: key, tokenHash: tokenHash, version: askVersion, onError: host.noteStoreError)
                 }
                 proceed(
@@ -139,6 +141,7 @@ final class CreateExchange: HTTPExchangeDelegate {
             }
         }
         let issuedAt = now
+        cache.metrics.increment(MetricSeries(.hotTierLookups, ["redis"]))
         cache.store.lookup(key: key, tokenHash: tokenHash, version: askVersion) { [self] result in
             switch result {
             case .failure(let error):

@@ -55,7 +55,7 @@ public struct StatusFigures: Sendable {
             case .redisErrors: redisErrors += value
             case .inflightRequests: inflight += value
             case .sseStreamsActive: streamsActive += value
-            case .httpRequestDuration, .upstreamRequestDuration, .webhookDeliveries, .streamRelays: break
+            case .httpRequestDuration, .upstreamRequestDuration, .webhookDeliveries, .streamRelays, .hotTierLookups: break
             }
         }
         upstreamLatency = snapshot.histograms[MetricSeries(.upstreamRequestDuration)]

@@ -23,6 +23,12 @@ import Testing
                 #expect(hit.cacheStatus == "HIT")
                 #expect(hit.header("age") == "100")
             }
+            // Two loops, four hits: each loop looked the entry up in Redis once at most, and
+            // answered the rest from memory.
+            let metrics = try await h.reprise.metrics()
+            let fromMemory = MetricsText.value(#"reprise_hot_tier_lookups_total{source="hot"}"#, in: metrics) ?? 0
+            let fromRedis = MetricsText.value(#"reprise_hot_tier_lookups_total{source="redis"}"#, in: metrics) ?? 0
+            #expect(fromMemory >= 2 && fromMemory + fromRedis == 5, "hot \(fromMemory), redis \(fromRedis)")
             let stale = try await other.create(Models.hello, input: input)
             #expect(stale.header("age") == "100")
 
