@@ -294,6 +294,17 @@ def sse_paced(args, run_dir: Path, notes) -> tuple:
     return report.sse_paced_markdown(rows, args, notes), failures
 
 
+def streams_and_paced(args, run_dir: Path, notes, output: Path) -> List[str]:
+    """The open-streams run, then the paced SSE run, each printed and written to its section."""
+    failures: List[str] = []
+    for section, run in (("streams", streams), ("sse-paced", sse_paced)):
+        text, run_failures = run(args, run_dir, notes)
+        print("\n" + text + "\n")
+        report.update_section(output, section, text)
+        failures += run_failures
+    return failures
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=("compare", "soak", "streams", "smoke"))
@@ -364,13 +375,7 @@ def main(argv=None) -> int:
     failures: List[str] = []
     print(f"bench {args.mode}: logs in {run_dir}", flush=True)
     if args.mode == "streams":
-        text, failures = streams(args, run_dir, notes)
-        print("\n" + text + "\n")
-        report.update_section(output, "streams", text)
-        text, paced_failures = sse_paced(args, run_dir, notes)
-        print("\n" + text + "\n")
-        report.update_section(output, "sse-paced", text)
-        failures += paced_failures
+        failures = streams_and_paced(args, run_dir, notes, output)
         print(f"bench {args.mode}: wrote {output}")
         if failures:
             print("bench: FAILED\n  " + "\n  ".join(failures), file=sys.stderr)
@@ -399,13 +404,7 @@ def main(argv=None) -> int:
         if code != 0:
             failures.append(f"{name} exited with {code!r} after SIGTERM")
     if args.mode == "smoke":
-        text, streams_failures = streams(args, run_dir, notes)
-        print("\n" + text + "\n")
-        report.update_section(output, "streams", text)
-        failures += streams_failures
-        text, paced_failures = sse_paced(args, run_dir, notes)
-        report.update_section(output, "sse-paced", text)
-        failures += paced_failures
+        failures += streams_and_paced(args, run_dir, notes, output)
     print(f"bench {args.mode}: wrote {output}")
     if failures:
         print("bench: FAILED\n  " + "\n  ".join(failures), file=sys.stderr)
