@@ -24,7 +24,7 @@ final class LoopCache {
     /// Loops sharing `settings.hotMaxBytes`.
     private let loopCount: Int
     /// Tells every loop's hot tier (this one's included) that this replica wrote an entry.
-    /// Set by the app; nil (tests with one loop) reaches this loop's tier only.
+    /// Set by the app right after the loop's responder is made; until then only this loop's tier hears.
     var broadcastEntryWritten: ((CacheKey) -> Void)?
     /// The loop's monotonic clock (`EventLoop.now`), for the hot tier.
     let now: () -> UInt64

@@ -109,8 +109,8 @@ public final class HotTier {
 
     /// Takes what a Redis lookup returned for `key`: the decoded entry (reusing the previous
     /// decode when the bytes are the same), or nil when the bytes are not a valid entry.
-    /// `storeTTLMillis` is what Redis has left for it; nil keeps it out of the answering tier
-    /// (only the decode is reused).
+    /// `storeTTLMillis` is what Redis has left for it; nil only reuses the decode (a new entry
+    /// is then not answered from memory, a known one keeps its window).
     /// `issuedAt` is when the lookup was sent: one sent before this replica's last write of the
     /// entry may return the old bytes, so they are decoded but not answered from memory.
     public func adopt(
@@ -125,6 +125,9 @@ public final class HotTier {
         }
         let refreshFrom = servableUntil == 0 ? UInt64.max : servableUntil &- (servableUntil &- now) / 4
         if var known = entries[key], known.raw == raw {
+            // A read that says nothing of the store's TTL (a coalescing poll) only reuses the
+            // decode; it must not end, or restart, a window a lookup opened.
+            guard storeTTLMillis != nil else { return known }
             known.servableUntil = servableUntil
             known.refreshFrom = refreshFrom
             known.refreshing = false

@@ -38,6 +38,9 @@ extension SHA256Hasher: HashSink {}
         _ = tier.adopt(Self.key(3), raw: raw, storeTTLMillis: nil, now: 0)
         #expect(tier.servable(Self.key(3), now: 0) == nil)
         #expect(tier.entryCount == 3)
+        // A read without the store's TTL (coalescing) reuses the decode and leaves the window.
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: nil, now: 10)
+        #expect(tier.servable(Self.key(1), now: 20) != nil)
     }
 
     @Test func whatRedisReturnsReplacesTheCopy() throws {
