@@ -58,6 +58,29 @@ public struct JSONWriter {
         raw("null")
     }
 
+    /// Appends `value` in decimal, zero-padded to at least `width` digits (a minus sign before a
+    /// negative one), without making a String: timestamps and log lines are built from these.
+    public static func appendDecimal(_ value: Int64, width: Int = 1, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(UInt8(ascii: "-"))
+            appendDecimal(value == .min ? .max : -value, width: width, to: &out)
+            return
+        }
+        var divisor: Int64 = 1
+        var digits = 1
+        while divisor <= value / 10 {
+            divisor *= 10
+            digits += 1
+        }
+        if digits < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Appends `utf8` as a quoted, escaped JSON string to `out`.
     public static func appendQuoted<C: Collection>(_ utf8: C, to out: inout [UInt8]) where C.Element == UInt8 {
         out.append(UInt8(ascii: "\""))

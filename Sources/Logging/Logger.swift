@@ -59,13 +59,13 @@ public struct Logger: Sendable {
             out.append(contentsOf: #"","level":"info","msg":"request","route":"#.utf8)
             JSONWriter.appendQuoted(route.utf8, to: &out)
             out.append(contentsOf: #","status":"#.utf8)
-            UTCTimestampCache.appendDigits(status, width: 1, to: &out)
+            JSONWriter.appendDecimal(Int64(status), width: 1, to: &out)
             out.append(contentsOf: #","duration_ms":"#.utf8)
-            UTCTimestampCache.appendDigits(micros / 1000, width: 1, to: &out)
+            JSONWriter.appendDecimal(Int64(micros / 1000), width: 1, to: &out)
             out.append(UInt8(ascii: "."))
-            UTCTimestampCache.appendDigits(micros % 1000, width: 3, to: &out)
+            JSONWriter.appendDecimal(Int64(micros % 1000), width: 3, to: &out)
             out.append(contentsOf: #","loop":"#.utf8)
-            UTCTimestampCache.appendDigits(loop, width: 1, to: &out)
+            JSONWriter.appendDecimal(Int64(loop), width: 1, to: &out)
             for (k, v) in context { Self.appendField(k, v, to: &out) }
             out.append(contentsOf: "}\n".utf8)
         }

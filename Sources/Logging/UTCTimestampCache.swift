@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import JSONCore
 
 /// Writes RFC 3339 UTC timestamps with milliseconds (`2026-11-24T01:02:03.456Z`) into a byte
 /// buffer, calling `gmtime_r` only when the second changes.
@@ -22,7 +23,7 @@ struct UTCTimestampCache {
     mutating func append(seconds: Int, milliseconds: Int, to out: inout [UInt8]) {
         if seconds != second { refresh(seconds) }
         out.append(contentsOf: prefix)
-        Self.appendDigits(milliseconds, width: 3, to: &out)
+        JSONWriter.appendDecimal(Int64(milliseconds), width: 3, to: &out)
         out.append(UInt8(ascii: "Z"))
     }
 
@@ -32,38 +33,19 @@ struct UTCTimestampCache {
         gmtime_r(&t, &tmv)
         var p: [UInt8] = []
         p.reserveCapacity(20)
-        Self.appendDigits(Int(tmv.tm_year) + 1900, width: 4, to: &p)
+        JSONWriter.appendDecimal(Int64(tmv.tm_year) + 1900, width: 4, to: &p)
         p.append(UInt8(ascii: "-"))
-        Self.appendDigits(Int(tmv.tm_mon) + 1, width: 2, to: &p)
+        JSONWriter.appendDecimal(Int64(tmv.tm_mon) + 1, width: 2, to: &p)
         p.append(UInt8(ascii: "-"))
-        Self.appendDigits(Int(tmv.tm_mday), width: 2, to: &p)
+        JSONWriter.appendDecimal(Int64(tmv.tm_mday), width: 2, to: &p)
         p.append(UInt8(ascii: "T"))
-        Self.appendDigits(Int(tmv.tm_hour), width: 2, to: &p)
+        JSONWriter.appendDecimal(Int64(tmv.tm_hour), width: 2, to: &p)
         p.append(UInt8(ascii: ":"))
-        Self.appendDigits(Int(tmv.tm_min), width: 2, to: &p)
+        JSONWriter.appendDecimal(Int64(tmv.tm_min), width: 2, to: &p)
         p.append(UInt8(ascii: ":"))
-        Self.appendDigits(Int(tmv.tm_sec), width: 2, to: &p)
+        JSONWriter.appendDecimal(Int64(tmv.tm_sec), width: 2, to: &p)
         p.append(UInt8(ascii: "."))
         prefix = p
         second = seconds
-    }
-
-    /// Zero-padded decimal of a non-negative `value` in at least `width` digits.
-    static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var v = max(0, value)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[n] = UInt8(ascii: "0") &+ UInt8(v % 10)
-                v /= 10
-                n += 1
-            } while v > 0 && n < 8
-            for _ in n..<max(n, width) { out.append(UInt8(ascii: "0")) }
-            while n > 0 {
-                n -= 1
-                out.append(d[n])
-            }
-        }
     }
 }

@@ -1,3 +1,5 @@
+import JSONCore
+
 /// ISO-8601 UTC timestamps in Replicate's style (`2023-09-08T16:19:34.765994Z`), from Unix
 /// time, without Foundation or libc (days-to-civil conversion after H. Hinnant). Pure.
 public enum UTCTimestamp {
@@ -25,19 +27,19 @@ public enum UTCTimestamp {
             days -= 1
         }
         let (y, m, d) = civil(fromDays: days)
-        appendDigits(y, 4, &out)
+        JSONWriter.appendDecimal(y, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(m, 2, &out)
+        JSONWriter.appendDecimal(m, width: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(d, 2, &out)
+        JSONWriter.appendDecimal(d, width: 2, to: &out)
         out.append(UInt8(ascii: "T"))
-        appendDigits(rem / 3600, 2, &out)
+        JSONWriter.appendDecimal(rem / 3600, width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendDigits(rem % 3600 / 60, 2, &out)
+        JSONWriter.appendDecimal(rem % 3600 / 60, width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendDigits(rem % 60, 2, &out)
+        JSONWriter.appendDecimal(rem % 60, width: 2, to: &out)
         out.append(UInt8(ascii: "."))
-        appendDigits(frac, 6, &out)
+        JSONWriter.appendDecimal(frac, width: 6, to: &out)
         out.append(UInt8(ascii: "Z"))
     }
 
@@ -52,27 +54,5 @@ public enum UTCTimestamp {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? y + 1 : y, m, d)
-    }
-
-    /// Zero-padded decimal in at least `width` digits; a negative year keeps its sign.
-    private static func appendDigits(_ v: Int64, _ width: Int, _ out: inout [UInt8]) {
-        if v < 0 {
-            out.append(UInt8(ascii: "-"))
-            appendDigits(-v, width, &out)
-            return
-        }
-        var divisor: Int64 = 1
-        var digits = 1
-        while divisor <= v / 10 {
-            divisor *= 10
-            digits += 1
-        }
-        if digits < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
-        var rest = v
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 }
