@@ -107,7 +107,9 @@ import Testing
     }
 
     @Test func aClientLeavingDoesNotEndTheStreamForTheOthers() async throws {
-        try await withHarness(fake: { $0.streamInterval = .milliseconds(20) }) { h in
+        // Paced slowly enough (3 s in all) that the second client joins the live relay even on a
+        // loaded machine; one arriving after the end would rightly open a relay of its own.
+        try await withHarness(fake: { $0.streamInterval = .milliseconds(100) }) { h in
             let (target, id) = try await Self.startStream(h, prompt: Self.prompt(words: 30))
             let port = h.reprise.port
             let stayed = try await offThePool { () -> [UInt8] in
