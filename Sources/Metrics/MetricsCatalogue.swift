@@ -78,7 +78,8 @@ public enum MetricID: Int, Sendable, CaseIterable, Hashable {
             name: "reprise_hot_tier_lookups_total", kind: .counter,
             help: "Cache lookups of creates by where they were answered: hot (the event loop's in-memory copy of an "
                 + "entry Redis returned less than cache.hot_ttl ago; no Redis read), redis (looked up in Redis), "
-                + "refresh (a background lookup renewing a hot copy in use).",
+                + "refresh (a background lookup renewing a hot copy in use), grace (Redis failed the lookup and the "
+                + "in-memory copy answered, within cache.hot_grace and the entry's TTL).",
             labelNames: ["source"]),
     ]
 

@@ -24,6 +24,8 @@ public struct CacheRuntimeSettings: Sendable {
     public var hotTTLNanos: UInt64 = 1_000_000_000
     /// Memory of all loops' hot tiers together.
     public var hotMaxBytes: Int = 64 << 20
+    /// How long past `hotTTLNanos` a loop's copy may answer while Redis fails.
+    public var hotGraceNanos: UInt64 = 30_000_000_000
 
     public init(policy: CachePolicy, prices: [String: CostModel.Price], scopeByToken: Bool) {
         self.policy = policy
@@ -65,6 +67,7 @@ extension RepriseConfig {
         settings.replayAtOriginalPace = cache.streamReplay == .original
         settings.hotTTLNanos = cache.hotTTL.nanosecondsClamped
         settings.hotMaxBytes = cache.hotMaxBytes.bytes
+        settings.hotGraceNanos = cache.hotGrace.nanosecondsClamped
         return settings
     }
 }

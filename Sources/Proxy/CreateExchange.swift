@@ -20,6 +20,7 @@ import Upstream
 ///                      │ lookup
 ///                      ▼
 ///   store.lookup (entry + token + version→model: one round trip)
+///      ├─ store error, the loop's copy within cache.hot_grace ──────────▶ HIT
 ///      ├─ store error ──────────────────────────────────────────────▶ forward (fail open), MISS
 ///      ├─ usable entry, token known ────────────────────────────────▶ HIT
 ///      ├─ usable entry, token unknown ─ GET /v1/account ─ 2xx ──────▶ HIT
@@ -146,12 +147,37 @@ final class CreateExchange: HTTPExchangeDelegate {
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
-                forward(result: .error, keyed: keyed)
+                if !serveInGrace(keyed: keyed, maxAge: maxAge, askVersion: askVersion) {
+                    forward(result: .error, keyed: keyed)
+                }
             case .success(let found):
                 let hot = cache.absorb(found, key: key, tokenHash: tokenHash, version: askVersion, issuedAt: issuedAt)
                 proceed(keyed: keyed, cacheControl: cacheControl, maxAge: maxAge, found: found, hot: hot)
             }
         }
+    }
+
+    /// Answers a create whose lookup Redis failed from the loop's copy of the entry, if it is
+    /// within its grace (`cache.hot_grace`, never past the entry's TTL) for a token accepted
+    /// within it too: a Redis stall must not turn a key in steady use into paid upstream creates.
+    /// False when nothing may stand in for Redis (the create then fails open).
+    private func serveInGrace(keyed: Keyed, maxAge: Int?, askVersion: String?) -> Bool {
+        let cache = host.cache
+        let now = exchange.loop.now
+        guard let held = cache.hot.graceable(keyed.key, now: now),
+            cache.hot.tokenAcceptedInGrace(keyed.tokenHash, now: now)
+        else { return false }
+        var keyed = keyed
+        if let version = askVersion {
+            // As `proceed` does: a create by version id takes the policy of the version's model.
+            guard let model = cache.hot.versionModel(version) else { return false }
+            keyed.policy = cache.settings.policy.resolve(model: model, version: version)
+            guard keyed.policy.enabled else { return false }
+        }
+        guard let entry = usable(held, keyed: keyed, maxAge: maxAge) else { return false }
+        cache.metrics.increment(MetricSeries(.hotTierLookups, ["grace"]))
+        serveHit(entry, keyed: keyed, result: .hit)
+        return true
     }
 
     /// Decides a looked-up create: `found` is what the store said (or the hot tier, standing in

@@ -107,6 +107,7 @@ extension HotTier {
     /// Takes the tier's share of the settings (the memory budget is split between the loops).
     func configure(_ settings: CacheRuntimeSettings, loopCount: Int) {
         ttlNanos = settings.hotTTLNanos
+        graceNanos = settings.hotGraceNanos
         maxBytes = settings.hotMaxBytes / max(1, loopCount)
     }
 }

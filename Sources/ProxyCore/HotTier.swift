@@ -15,7 +15,11 @@ import CacheCore
 ///   memory (`issuedAt` ≤ the write);
 /// - entries and tokens take memory up to `maxBytes`; past it the oldest go first (FIFO);
 /// - `ttlNanos == 0` turns the tier off for answering: every create looks up Redis, and the
-///   tier only saves the decode of an entry whose bytes are unchanged.
+///   tier only saves the decode of an entry whose bytes are unchanged;
+/// - when Redis cannot answer a lookup, a copy may stand in for it for up to `graceNanos` past
+///   its window (`graceable`), never past the TTL Redis last reported for the entry, and only
+///   for a token accepted within the same grace: a Redis stall then costs no paid upstream
+///   create for a key in steady use (as `stale-if-error` does for HTTP caches).
 ///
 /// Times are `EventLoop.now`-style monotonic nanoseconds, passed in: the type is pure and the
 /// tests drive its clock. Threading: loop-bound (one per loop, no locks).
@@ -36,10 +40,16 @@ public final class HotTier {
         fileprivate var refreshing = false
         /// When this loop last wrote the copy hit records refer to (0: never).
         fileprivate var bodyWrittenAt: UInt64 = 0
+        /// Until when (monotonic ns) this may answer while Redis cannot: the window plus the
+        /// grace, capped at the TTL Redis reported; 0: never.
+        fileprivate var graceUntil: UInt64 = 0
         fileprivate let cost: Int
     }
 
     public var ttlNanos: UInt64
+    /// How long past its window a copy (and a token's acceptance) may stand in for Redis while
+    /// Redis fails; 0: never.
+    public var graceNanos: UInt64 = 0
     public var maxBytes: Int
     private let hasher: any HashSink
     private var entries: [CacheKey: Entry] = [:]
@@ -59,8 +69,9 @@ public final class HotTier {
     public static let bodyRewriteNanos: UInt64 = 60_000_000_000
 
     /// `hasher` digests entry bytes (SHA-256).
-    public init(ttlNanos: UInt64, maxBytes: Int, hasher: any HashSink) {
+    public init(ttlNanos: UInt64, maxBytes: Int, graceNanos: UInt64 = 0, hasher: any HashSink) {
         self.ttlNanos = ttlNanos
+        self.graceNanos = graceNanos
         self.maxBytes = maxBytes
         self.hasher = hasher
     }
@@ -71,6 +82,13 @@ public final class HotTier {
     public func servable(_ key: CacheKey, now: UInt64) -> Entry? {
         guard let e = entries[key] else { return nil }
         return now < e.servableUntil ? e : nil
+    }
+
+    /// The entry under `key` if it may stand in for a lookup Redis failed: within its grace,
+    /// and Redis's TTL for it has not run out.
+    public func graceable(_ key: CacheKey, now: UInt64) -> Entry? {
+        guard let e = entries[key] else { return nil }
+        return now < e.graceUntil ? e : nil
     }
 
     /// True once per refresh window of a servable entry: the caller should look it up again in
@@ -100,8 +118,15 @@ public final class HotTier {
     public func tokenAccepted(_ tokenHash: SHA256Digest, now: UInt64) -> Bool {
         guard let until = tokens[tokenHash] else { return false }
         if now < until { return true }
-        tokens[tokenHash] = nil
+        if now >= until &+ graceNanos { forgetToken(tokenHash) }
         return false
+    }
+
+    /// True when Redis said Replicate accepts this token recently enough for a copy in its grace
+    /// (`graceable`) to answer it while Redis fails.
+    public func tokenAcceptedInGrace(_ tokenHash: SHA256Digest, now: UInt64) -> Bool {
+        guard let until = tokens[tokenHash] else { return false }
+        return now < until &+ graceNanos
     }
 
     /// The model a version id belongs to, as Redis said (a version never changes model).
@@ -124,11 +149,14 @@ public final class HotTier {
             servableUntil = 0
         }
         let refreshFrom = servableUntil == 0 ? UInt64.max : servableUntil &- (servableUntil &- now) / 4
+        let graceUntil = servableUntil == 0
+            ? 0 : min(now &+ UInt64(storeTTLMillis ?? 0) &* 1_000_000, servableUntil &+ graceNanos)
         if var known = entries[key], known.raw == raw {
             // A read that says nothing of the store's TTL (a coalescing poll) only reuses the
             // decode; it must not end, or restart, a window a lookup opened.
             guard storeTTLMillis != nil else { return known }
             known.servableUntil = servableUntil
+            known.graceUntil = graceUntil
             known.refreshFrom = refreshFrom
             known.refreshing = false
             entries[key] = known
@@ -146,6 +174,7 @@ public final class HotTier {
         var fresh = Entry(
             raw: raw, rawSHA256: rawSHA256, entry: entry, template: template, servableUntil: servableUntil, cost: cost)
         fresh.refreshFrom = refreshFrom
+        fresh.graceUntil = graceUntil
         // Too big to be worth a slot in the budget: serve it this once.
         guard cost <= maxBytes / 8 else { return fresh }
         invalidate(key)

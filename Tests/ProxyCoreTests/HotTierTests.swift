@@ -137,4 +137,53 @@ extension SHA256Hasher: HashSink {}
         #expect(tier.servable(Self.key(1), now: 1900) == nil, "a failed refresh lets it lapse at its time")
         #expect(!tier.claimRefresh(Self.key(1), now: 1900), "nothing to refresh once lapsed")
     }
+
+    @Test func graceStandsInForRedisPastTheWindowButNeverPastTheStoresTTL() {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, graceNanos: 10 * Self.second, hasher: SHA256Hasher())
+        let raw = Self.entryBytes(output: "a")
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0)
+        #expect(tier.servable(Self.key(1), now: Self.second) == nil)
+        #expect(tier.graceable(Self.key(1), now: Self.second) != nil, "past the window, within the grace")
+        #expect(tier.graceable(Self.key(1), now: 11 * Self.second - 1) != nil)
+        #expect(tier.graceable(Self.key(1), now: 11 * Self.second) == nil, "grace over")
+        // Redis had 3 s left for it: the grace ends there.
+        _ = tier.adopt(Self.key(2), raw: raw, storeTTLMillis: 3_000, now: 0)
+        #expect(tier.graceable(Self.key(2), now: 3 * Self.second - 1) != nil)
+        #expect(tier.graceable(Self.key(2), now: 3 * Self.second) == nil, "never past the store's TTL")
+        // A later lookup moves the grace with the window.
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 10 * Self.second)
+        #expect(tier.graceable(Self.key(1), now: 20 * Self.second) != nil)
+        // What was never answerable from memory has no grace either.
+        _ = tier.adopt(Self.key(3), raw: raw, storeTTLMillis: nil, now: 0)
+        #expect(tier.graceable(Self.key(3), now: 1) == nil, "store TTL unknown")
+        tier.entryWritten(Self.key(4), now: 5)
+        _ = tier.adopt(Self.key(4), raw: raw, storeTTLMillis: 60_000, issuedAt: 4, now: 6)
+        #expect(tier.graceable(Self.key(4), now: 7) == nil, "a lookup that raced a write")
+        tier.invalidate(Self.key(1))
+        #expect(tier.graceable(Self.key(1), now: 12 * Self.second) == nil, "dropped copies have no grace")
+    }
+
+    @Test func tokensKeepTheirAcceptanceForTheGraceOnly() {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, graceNanos: 10 * Self.second, hasher: SHA256Hasher())
+        let token = SHA256Digest(bytes: [UInt8](repeating: 7, count: 32))!
+        tier.rememberToken(token, now: 0)
+        #expect(tier.tokenAccepted(token, now: Self.second - 1))
+        #expect(!tier.tokenAccepted(token, now: Self.second), "Redis is asked again after the window")
+        #expect(tier.tokenAcceptedInGrace(token, now: 11 * Self.second - 1))
+        #expect(!tier.tokenAcceptedInGrace(token, now: 11 * Self.second))
+        #expect(!tier.tokenAccepted(token, now: 11 * Self.second))
+        let used = tier.usedBytes
+        tier.forgetToken(token)
+        #expect(tier.usedBytes == used, "an expired acceptance was already dropped")
+        tier.rememberToken(token, now: 0)
+        tier.forgetToken(token)
+        #expect(!tier.tokenAcceptedInGrace(token, now: 1), "a refused token has no grace")
+    }
+
+    @Test func zeroGraceFailsOpenAtOnce() {
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, hasher: SHA256Hasher())
+        _ = tier.adopt(Self.key(1), raw: Self.entryBytes(output: "a"), storeTTLMillis: 60_000, now: 0)
+        #expect(tier.graceable(Self.key(1), now: Self.second - 1) != nil, "within the window a copy always stands in")
+        #expect(tier.graceable(Self.key(1), now: Self.second) == nil)
+    }
 }

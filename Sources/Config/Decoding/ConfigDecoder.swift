@@ -44,6 +44,7 @@ struct ConfigDecoder {
             streamReplay: setting("cache.stream_replay", ValueParsers.choice(StreamReplayPace.self)),
             hotTTL: setting("cache.hot_ttl", ValueParsers.duration(allowZero: true)),
             hotMaxBytes: setting("cache.hot_max_bytes", ValueParsers.size(atLeast: .kibibytes(64))),
+            hotGrace: setting("cache.hot_grace", ValueParsers.duration(allowZero: true)),
             models: cacheRules())
         let server = ServerSettings(
             loops: setting("server.loops", ValueParsers.integer(0...256)),

@@ -12,6 +12,8 @@ public struct CacheSettings: Sendable, Equatable {
     public var hotTTL: Duration
     /// `cache.hot_max_bytes`
     public var hotMaxBytes: ByteSize
+    /// `cache.hot_grace`
+    public var hotGrace: Duration
     /// `cache.models`, in file order. At most one rule per `ModelRef` (duplicate keys are errors).
     public var models: [ModelCacheRule]
 }

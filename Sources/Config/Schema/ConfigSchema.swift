@@ -63,6 +63,9 @@ public enum ConfigSchema {
             "cache.hot_max_bytes", .size, .literal("64MiB"),
             "Memory for entries kept in process (split between the event loops); the oldest go first."),
         ConfigKey(
+            "cache.hot_grace", .duration, .literal("30s"),
+            "While Redis fails, how long past hot_ttl an in-process entry may still answer (never past its TTL; 0s: fail open at once)."),
+        ConfigKey(
             "cache.models", .map(keys: "owner/name[:version]"), .empty,
             "Per-model rules; a rule for owner/name:version beats the one for owner/name."),
         ConfigKey(

@@ -72,7 +72,13 @@ final class ProxyHarness: @unchecked Sendable {
     @discardableResult
     func startReprise(_ options: RepriseOptions = RepriseOptions()) async throws -> RepriseInstance {
         let upstreamURL = options.unreachableUpstream ? "http://127.0.0.1:\(try reservePort())" : upstream.baseURL
-        let redisURL = options.unreachableRedis ? "redis://127.0.0.1:\(try reservePort())/0" : self.redisURL
+        var redisURL = options.unreachableRedis ? "redis://127.0.0.1:\(try reservePort())/0" : self.redisURL
+        if let user = options.redisUser, let schemeEnd = redisURL.range(of: "://") {
+            // Drop any credentials of the harness's own URL and log in as the test's user.
+            let rest = redisURL[schemeEnd.upperBound...]
+            let hostPart = rest.firstIndex(of: "@").map { rest[rest.index(after: $0)...] } ?? rest
+            redisURL = "redis://\(user.name):\(user.password)@\(hostPart)"
+        }
         let yaml = RepriseInstance.yaml(
             options: options, upstreamURL: upstreamURL, redisURL: redisURL, keyPrefix: keyPrefix)
         let instance = try await offThePool { try RepriseInstance(yaml: yaml, clock: options.clock, logFD: options.logFD) }

@@ -19,6 +19,11 @@ struct RepriseOptions: Sendable {
     var cacheModels: [String: String] = [:]
     /// `cache.hot_ttl`; nil keeps the default.
     var hotTTL: String?
+    /// `cache.hot_grace`; nil keeps the default.
+    var hotGrace: String?
+    /// Connect to the harness's Redis as this ACL user (name, password) instead of the default
+    /// user: a test can then take Redis away from this Reprise alone (`ACL SETUSER … -@all`).
+    var redisUser: (name: String, password: String)?
     /// Wall clock for entry ages and timestamps (tests of `max-age` pin it).
     var clock: WallClock = .system
     /// Wait for the instance to be ready (Redis connected) before the test goes on (false for
@@ -76,10 +81,11 @@ final class RepriseInstance: Sendable {
             "  requests: false",
         ]
         if let url = options.publicURL { lines.append("public_url: \(url)") }
-        if !options.cacheModels.isEmpty || options.hotTTL != nil {
+        if !options.cacheModels.isEmpty || options.hotTTL != nil || options.hotGrace != nil {
             lines.append("cache:")
         }
         if let hotTTL = options.hotTTL { lines.append("  hot_ttl: \(hotTTL)") }
+        if let hotGrace = options.hotGrace { lines.append("  hot_grace: \(hotGrace)") }
         if !options.cacheModels.isEmpty {
             lines += ["  models:"]
             for (model, rule) in options.cacheModels.sorted(by: { $0.key < $1.key }) {
