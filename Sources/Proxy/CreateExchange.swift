@@ -76,6 +76,8 @@ final class CreateExchange: HTTPExchangeDelegate {
         var request: CreateRequest
         var key: CacheKey
         var input: InputDigest
+        /// The client's input as a hit's JSON carries it.
+        var inputJSON: [UInt8]
         var token: AuthToken
         var tokenHash: SHA256Digest
         var decision: CacheDecision
@@ -84,36 +86,30 @@ final class CreateExchange: HTTPExchangeDelegate {
 
     private func decide() {
         let cache = host.cache
-        let request: CreateRequest
-        switch CreateRequest.analyze(route: route, body: body) {
+        let analysis: CreateRequestMemo.Analysis
+        switch cache.analyze(route: route, body: body) {
         case .failure(let why):
             host.log.bypass(reason: why.reason)
             forward(result: .bypass, keyed: nil)
             return
-        case .success(let r):
-            request = r
+        case .success(let a):
+            analysis = a
         }
+        let request = analysis.request
+        let input = analysis.input
         guard let token = AuthToken(headers: exchange.head.headers) else {
             // No credentials: upstream answers 401; nothing to key a token check on.
             forward(result: .bypass, keyed: nil)
             return
         }
         let tokenHash = cache.tokenHash(token)
-        let input: InputDigest
-        do {
-            input = try InputDigest(canonicalizing: request.input, with: &cache.canonicalizer, hasher: cache.hasher)
-        } catch {
-            host.log.bypass(reason: CreateRequest.Unkeyable.inputNotCanonicalizable.reason)
-            forward(result: .bypass, keyed: nil)
-            return
-        }
         let scope: CacheScope = cache.settings.scopeByToken ? .token(tokenHash) : .shared
         let key = CacheKey(model: request.keyModel, version: request.version, scope: scope, input: input, hasher: cache.hasher)
         let policy = cache.settings.policy.resolve(model: request.modelName ?? request.deployment, version: request.version)
         let cacheControl = CacheControl(fieldValues: exchange.head.headers.values(.cacheControl))
         let decision = CacheDecision.decide(policy: policy, cacheControl: cacheControl)
         let keyed = Keyed(
-            request: request, key: key, input: input, token: token, tokenHash: tokenHash, decision: decision,
+            request: request, key: key, input: input, inputJSON: analysis.inputJSON, token: token, tokenHash: tokenHash, decision: decision,
             policy: policy)
         if let reason = decision.bypassReason {
             host.log.bypass(reason: reason)
@@ -306,14 +302,15 @@ final class CreateExchange: HTTPExchangeDelegate {
         // made from the output if nobody streamed it.
         let streamURL = hot.template.offersStream || keyed.request.body["stream"]?.boolValue == true
             ? host.streamURL(replaying: keyed.key, publicBase: publicBase) : nil
-        let inputJSON = keyed.request.input.serialized()
+        let inputJSON = keyed.inputJSON
         let body = hot.template.render(
             id: id, inputJSON: inputJSON, nowUnixNanos: nowNanos, publicBase: publicBase, streamURL: streamURL)
         // The record refers to the entry's bytes (kept under their hash) instead of copying the
         // answer: a few hundred bytes per hit in Redis, whatever the size of the output.
         let reference = PredictionRecord.HitReference(
             bodySHA256: hot.rawSHA256.hex, createdUnixNanos: nowNanos, publicBase: publicBase,
-            inputJSON: inputJSON == hot.template.storedInputJSON ? nil : inputJSON, streamURL: streamURL)
+            inputJSON: CreateRequestMemo.equal(inputJSON, hot.template.storedInputJSON) ? nil : inputJSON,
+            streamURL: streamURL)
         let record = PredictionRecord(
             origin: .hit, cacheKey: keyHex, tokenSHA256: keyed.tokenHash.hex, inputSHA256: keyed.input.hex,
             store: false, ttlSeconds: cache.settings.recordTTLSeconds, hit: reference)

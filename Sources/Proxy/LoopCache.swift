@@ -17,10 +17,15 @@ final class LoopCache {
     let hasher = SHA256Hasher()
     var canonicalizer = CanonicalJSON()
     var settings: CacheRuntimeSettings {
-        didSet { hot.configure(settings, loopCount: loopCount) }
+        didSet {
+            hot.configure(settings, loopCount: loopCount)
+            if settings.hotMaxBytes != oldValue.hotMaxBytes { requests = Self.makeRequestMemo(settings, loopCount: loopCount) }
+        }
     }
     let metrics: MetricsShard
     let hot: HotTier
+    /// What recent create bodies mean (parsed, keyed input): repeats skip the parse and the hash.
+    var requests: CreateRequestMemo
     /// Loops sharing `settings.hotMaxBytes`.
     private let loopCount: Int
     /// Tells every loop's hot tier (this one's included) that this replica wrote an entry.
@@ -39,7 +44,33 @@ final class LoopCache {
         self.metrics = metrics
         self.loopCount = max(1, loopCount)
         self.hot = HotTier(ttlNanos: 0, maxBytes: 0, hasher: SHA256Hasher())
+        self.requests = Self.makeRequestMemo(settings, loopCount: self.loopCount)
         hot.configure(settings, loopCount: self.loopCount)
+    }
+
+    /// The loop's request memo: an eighth of its share of `cache.hot_max_bytes`, bodies up to
+    /// 64 KiB (larger inputs, data URIs, are rare repeats and costly to hold).
+    private static func makeRequestMemo(_ settings: CacheRuntimeSettings, loopCount: Int) -> CreateRequestMemo {
+        CreateRequestMemo(
+            maxBytes: settings.hotMaxBytes / max(1, loopCount) / 8, maxBodyBytes: 64 << 10,
+            seed: UInt64.random(in: 0...UInt64.max))
+    }
+
+    /// What `body` means for `route`: remembered, or analysed (parsed, its input canonicalised
+    /// and hashed) and remembered. The failure says why the create cannot be keyed.
+    func analyze(route: PredictionRoute, body: [UInt8]) -> Result<CreateRequestMemo.Analysis, CreateRequest.Unkeyable> {
+        if let known = requests.lookup(route: route, body: body) { return .success(known) }
+        let request: CreateRequest
+        switch CreateRequest.analyze(route: route, body: body) {
+        case .failure(let why): return .failure(why)
+        case .success(let r): request = r
+        }
+        guard let input = try? InputDigest(canonicalizing: request.input, with: &canonicalizer, hasher: hasher) else {
+            return .failure(.inputNotCanonicalizable)
+        }
+        let analysis = CreateRequestMemo.Analysis(request: request, input: input, inputJSON: request.input.serialized())
+        requests.remember(route: route, body: body, analysis: analysis)
+        return .success(analysis)
     }
 
     /// SHA-256 of a token's bytes; the only form in which a token is ever kept.

@@ -61,7 +61,8 @@ public enum ConfigSchema {
             "How long an entry read from Redis may answer hits from memory without asking Redis again (0s: always ask)."),
         ConfigKey(
             "cache.hot_max_bytes", .size, .literal("64MiB"),
-            "Memory for entries kept in process (split between the event loops); the oldest go first."),
+            "Memory for entries kept in process (split between the event loops; an eighth holds recent create bodies, "
+                + "parsed and keyed); the oldest go first."),
         ConfigKey(
             "cache.hot_grace", .duration, .literal("30s"),
             "While Redis fails, how long past hot_ttl an in-process entry may still answer (never past its TTL; 0s: fail open at once)."),
