@@ -121,12 +121,18 @@ final class CreateExchange: HTTPExchangeDelegate {
             return
         }
         let askVersion = request.modelName == nil ? request.version : nil
-        // The loop's hot tier answers entries Redis returned less than `cache.hot_ttl` ago.
+        // The loop's hot tier answers entries Redis returned less than `cache.hot_ttl` ago, and,
+        // within `cache.hot_grace`, those whose last read from Redis failed (Redis is then asked
+        // again in the background, not while the client waits).
         let now = exchange.loop.now
-        if let hot = cache.hot.servable(key, now: now), cache.hot.tokenAccepted(tokenHash, now: now) {
+        let fresh = cache.hot.servable(key, now: now)
+        let held = fresh ?? cache.hot.failingOver(key, now: now)
+        if let hot = held,
+            fresh != nil ? cache.hot.tokenAccepted(tokenHash, now: now) : cache.hot.tokenAcceptedInGrace(tokenHash, now: now)
+        {
             let learned = askVersion.flatMap { cache.hot.versionModel($0) }
             if askVersion == nil || learned != nil {
-                cache.metrics.increment(MetricSeries(.hotTierLookups, ["hot"]))
+                cache.metrics.increment(MetricSeries(.hotTierLookups, [fresh != nil ? "hot" : "grace"]))
                 if cache.hot.claimRefresh(key, now: now) {
                     cache.metrics.increment(MetricSeries(.hotTierLookups, ["refresh"]))
                     cache.refreshHot(key: key, tokenHash: tokenHash, version: askVersion, onError: host.noteStoreError)
@@ -143,6 +149,7 @@ final class CreateExchange: HTTPExchangeDelegate {
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
+                cache.hot.readFailed(key, now: exchange.loop.now)
                 if !serveInGrace(keyed: keyed, maxAge: maxAge, askVersion: askVersion) {
                     forward(result: .error, keyed: keyed)
                 }

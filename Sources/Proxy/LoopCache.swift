@@ -103,7 +103,7 @@ final class LoopCache {
             case .success(let found):
                 _ = absorb(found, key: key, tokenHash: tokenHash, version: version, issuedAt: issuedAt)
             case .failure(let error):
-                hot.refreshFailed(key)
+                hot.readFailed(key, now: now())
                 onError(error)
             }
         }

@@ -19,7 +19,10 @@ import CacheCore
 /// - when Redis cannot answer a lookup, a copy may stand in for it for up to `graceNanos` past
 ///   its window (`graceable`), never past the TTL Redis last reported for the entry, and only
 ///   for a token accepted within the same grace: a Redis stall then costs no paid upstream
-///   create for a key in steady use (as `stale-if-error` does for HTTP caches).
+///   create for a key in steady use (as `stale-if-error` does for HTTP caches). Once a read of
+///   the entry has failed (`readFailed`), the copy keeps answering within its grace without
+///   waiting for Redis (`failingOver`), while one background refresh at a time, at most one per
+///   `retryNanos`, asks Redis again (`claimRefresh`); the first that succeeds ends it.
 ///
 /// Times are `EventLoop.now`-style monotonic nanoseconds, passed in: the type is pure and the
 /// tests drive its clock. Threading: loop-bound (one per loop, no locks).
@@ -43,6 +46,9 @@ public final class HotTier {
         /// Until when (monotonic ns) this may answer while Redis cannot: the window plus the
         /// grace, capped at the TTL Redis reported; 0: never.
         fileprivate var graceUntil: UInt64 = 0
+        /// The last read of this entry from Redis failed; no refresh before this time
+        /// (monotonic ns). 0: the last read succeeded.
+        fileprivate var failedRetryAt: UInt64 = 0
         fileprivate let cost: Int
     }
 
@@ -63,6 +69,9 @@ public final class HotTier {
 
     /// Per-entry and per-token bookkeeping, counted on top of the bytes they hold.
     static let overhead = 256
+
+    /// After a failed read, how long before a background refresh may ask Redis again.
+    public static let retryNanos: UInt64 = 100_000_000
 
     /// How often a loop rewrites the copy of an entry that its hits refer to; the copy's TTL
     /// is the records' plus this (and a margin), so it outlives every record written meanwhile.
@@ -91,10 +100,22 @@ public final class HotTier {
         return now < e.graceUntil ? e : nil
     }
 
-    /// True once per refresh window of a servable entry: the caller should look it up again in
-    /// the background (and hand the result to `adopt`, or `refreshFailed`).
+    /// The entry under `key` if the last read of it from Redis failed and it is within its
+    /// grace: it answers without waiting for Redis (which a background refresh asks again).
+    public func failingOver(_ key: CacheKey, now: UInt64) -> Entry? {
+        guard let e = entries[key], e.failedRetryAt != 0 else { return nil }
+        return now < e.graceUntil ? e : nil
+    }
+
+    /// True once per refresh window of a servable entry, and once per `retryNanos` for an entry
+    /// failing over: the caller should look it up again in the background (and hand the result
+    /// to `adopt`, or `readFailed`).
     public func claimRefresh(_ key: CacheKey, now: UInt64) -> Bool {
-        guard let e = entries[key], !e.refreshing, now >= e.refreshFrom, now < e.servableUntil else { return false }
+        guard let e = entries[key], !e.refreshing else { return false }
+        let due = e.failedRetryAt != 0
+            ? now >= e.failedRetryAt && now < e.graceUntil
+            : now >= e.refreshFrom && now < e.servableUntil
+        guard due else { return false }
         entries[key]?.refreshing = true
         return true
     }
@@ -109,9 +130,12 @@ public final class HotTier {
         return true
     }
 
-    /// A background refresh could not reach Redis: the copy lapses at its time as if none ran.
-    public func refreshFailed(_ key: CacheKey) {
+    /// A read of `key` from Redis (a lookup or a background refresh) failed: within its grace
+    /// the copy answers without waiting for Redis until a read succeeds (`failingOver`).
+    public func readFailed(_ key: CacheKey, now: UInt64) {
+        guard entries[key] != nil else { return }
         entries[key]?.refreshing = false
+        entries[key]?.failedRetryAt = max(now &+ Self.retryNanos, 1)
     }
 
     /// True when Redis said, less than `ttlNanos` ago, that Replicate accepts this token.
@@ -157,6 +181,7 @@ public final class HotTier {
             guard storeTTLMillis != nil else { return known }
             known.servableUntil = servableUntil
             known.graceUntil = graceUntil
+            known.failedRetryAt = 0
             known.refreshFrom = refreshFrom
             known.refreshing = false
             entries[key] = known

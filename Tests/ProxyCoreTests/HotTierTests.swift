@@ -133,9 +133,37 @@ extension SHA256Hasher: HashSink {}
         _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, issuedAt: 750, now: 900)
         #expect(tier.servable(Self.key(1), now: 1500) != nil, "the refresh extended the window")
         #expect(tier.claimRefresh(Self.key(1), now: 1650))
-        tier.refreshFailed(Self.key(1))
+        tier.readFailed(Self.key(1), now: 1700)
         #expect(tier.servable(Self.key(1), now: 1900) == nil, "a failed refresh lets it lapse at its time")
+        #expect(tier.failingOver(Self.key(1), now: 1900) == nil, "without a grace")
         #expect(!tier.claimRefresh(Self.key(1), now: 1900), "nothing to refresh once lapsed")
+    }
+
+    /// After a failed read, the copy answers within its grace without waiting for Redis, one
+    /// background refresh at a time retries (at most one per `retryNanos`), and the first
+    /// successful read ends the failover.
+    @Test func aFailedReadFailsOverToTheCopyWhileRefreshesRetry() {
+        let retry = HotTier.retryNanos
+        let tier = HotTier(ttlNanos: Self.second, maxBytes: 1 << 20, graceNanos: 10 * Self.second, hasher: SHA256Hasher())
+        let raw = Self.entryBytes(output: "a")
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 0)
+        #expect(tier.failingOver(Self.key(1), now: 2 * Self.second) == nil, "no read failed yet: ask Redis")
+        tier.readFailed(Self.key(1), now: 2 * Self.second)
+        #expect(tier.failingOver(Self.key(1), now: 2 * Self.second) != nil)
+        #expect(!tier.claimRefresh(Self.key(1), now: 2 * Self.second + retry - 1), "not before the retry delay")
+        #expect(tier.claimRefresh(Self.key(1), now: 2 * Self.second + retry))
+        #expect(!tier.claimRefresh(Self.key(1), now: 2 * Self.second + retry + 1), "one at a time")
+        tier.readFailed(Self.key(1), now: 3 * Self.second)
+        #expect(tier.failingOver(Self.key(1), now: 11 * Self.second - 1) != nil)
+        #expect(tier.failingOver(Self.key(1), now: 11 * Self.second) == nil, "never past the grace")
+        #expect(!tier.claimRefresh(Self.key(1), now: 11 * Self.second), "nothing to refresh once the grace is over")
+        // A read that succeeds ends the failover.
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 4 * Self.second)
+        #expect(tier.servable(Self.key(1), now: 4 * Self.second) != nil)
+        #expect(tier.failingOver(Self.key(1), now: 5 * Self.second + 1) == nil, "Redis is asked again after the window")
+        // A failed read of a key not held changes nothing.
+        tier.readFailed(Self.key(2), now: 0)
+        #expect(tier.failingOver(Self.key(2), now: 0) == nil && tier.entryCount == 1)
     }
 
     @Test func graceStandsInForRedisPastTheWindowButNeverPastTheStoresTTL() {
