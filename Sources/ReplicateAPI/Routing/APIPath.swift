@@ -92,8 +92,9 @@ public struct APIPath: Hashable, Sendable {
             if raw.utf8.firstRange(of: "://".utf8) != nil { throw .absoluteForm }
             throw .notOriginForm
         }
-        for (offset, b) in u.enumerated() where b <= 0x20 || b >= 0x7F || b == UInt8(ascii: "#") {
-            throw .invalidByte(offset: offset)
-        }
+        let invalid = u.withContiguousStorageIfAvailable { bytes in
+            bytes.firstIndex { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "#") }
+        } ?? Array(u).firstIndex { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "#") }
+        if let offset = invalid { throw .invalidByte(offset: offset) }
     }
 }

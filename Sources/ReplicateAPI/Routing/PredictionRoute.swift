@@ -28,14 +28,12 @@ public enum PredictionRoute: Hashable, Sendable {
     /// Anything else: forwarded as it came.
     case passThrough
 
-    /// Classifies a request.
+    /// Classifies a request. Walks the path's bytes once, without making a `Substring` per
+    /// segment (this runs for every request).
     public init(method: HTTPMethod, path: APIPath) {
-        let segments = path.segments
-        guard !segments.contains(where: PredictionRoute.isEmptyOrDotSegment) else {
-            self = .passThrough
-            return
-        }
-        self = PredictionRoute.match(method: method, segments: segments) ?? .passThrough
+        self = path.path.utf8.withContiguousStorageIfAvailable {
+            PredictionRoute.classify(method: method, path: UnsafeRawBufferPointer($0))
+        } ?? Array(path.path.utf8).withUnsafeBytes { PredictionRoute.classify(method: method, path: $0) }
     }
 
     /// Bounded metric label (`reprise_http_requests_total{route=…}`).
@@ -67,37 +65,88 @@ public enum PredictionRoute: Hashable, Sendable {
 
     // MARK: - Matching
 
-    private static func match(method: HTTPMethod, segments: [Substring]) -> PredictionRoute? {
-        switch (method, segments.count) {
-        case (.post, 1) where segments[0] == "predictions":
+    /// `path` is `/v1` followed by nothing, or by `/` and the segments.
+    private static func classify(method: HTTPMethod, path: UnsafeRawBufferPointer) -> PredictionRoute {
+        guard path.count > 3 else { return .passThrough }
+        var segments = SegmentBounds()
+        var start = 4
+        while true {
+            var end = start
+            while end < path.count && path[end] != UInt8(ascii: "/") { end += 1 }
+            // Empty and dot segments anywhere make the whole path pass-through.
+            let length = end - start
+            if length == 0 || (length <= 2 && path[start] == UInt8(ascii: ".") && path[end - 1] == UInt8(ascii: ".")) {
+                return .passThrough
+            }
+            guard segments.append(start..<end) else { return .passThrough }
+            guard end < path.count else { break }
+            start = end + 1
+        }
+        return match(method: method, count: segments.count) { UnsafeRawBufferPointer(rebasing: path[segments[$0]]) }
+            ?? .passThrough
+    }
+
+    private static func match(
+        method: HTTPMethod, count: Int, segment: (Int) -> UnsafeRawBufferPointer
+    ) -> PredictionRoute? {
+        switch (method, count) {
+        case (.post, 1) where equals(segment(0), "predictions"):
             return .createPrediction
-        case (.get, 1) where segments[0] == "predictions":
+        case (.get, 1) where equals(segment(0), "predictions"):
             return .listPredictions
-        case (.get, 2) where segments[0] == "predictions":
-            return identifier(segments[1]).map { .getPrediction(id: $0) }
-        case (.post, 3) where segments[0] == "predictions" && segments[2] == "cancel":
-            return identifier(segments[1]).map { .cancelPrediction(id: $0) }
-        case (.get, 2) where segments[0] == "streams":
-            return identifier(segments[1]).map { .stream(token: $0) }
-        case (.post, 4) where segments[0] == "models" && segments[3] == "predictions":
-            return model(segments[1], segments[2]).map { .createModelPrediction(owner: $0.0, name: $0.1) }
-        case (.post, 4) where segments[0] == "deployments" && segments[3] == "predictions":
-            return model(segments[1], segments[2]).map { .createDeploymentPrediction(owner: $0.0, name: $0.1) }
+        case (.get, 2) where equals(segment(0), "predictions"):
+            return identifier(segment(1)).map { .getPrediction(id: $0) }
+        case (.post, 3) where equals(segment(0), "predictions") && equals(segment(2), "cancel"):
+            return identifier(segment(1)).map { .cancelPrediction(id: $0) }
+        case (.get, 2) where equals(segment(0), "streams"):
+            return identifier(segment(1)).map { .stream(token: $0) }
+        case (.post, 4) where equals(segment(0), "models") && equals(segment(3), "predictions"):
+            return model(segment(1), segment(2)).map { .createModelPrediction(owner: $0.0, name: $0.1) }
+        case (.post, 4) where equals(segment(0), "deployments") && equals(segment(3), "predictions"):
+            return model(segment(1), segment(2)).map { .createDeploymentPrediction(owner: $0.0, name: $0.1) }
         default:
             return nil
         }
     }
 
-    private static func identifier(_ s: Substring) -> String? {
-        SafeName.isIdentifier(s.utf8) ? String(s) : nil
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { bytes.elementsEqual($0) }
     }
 
-    private static func model(_ owner: Substring, _ name: Substring) -> (String, String)? {
-        guard SafeName.isModelComponent(owner.utf8), SafeName.isModelComponent(name.utf8) else { return nil }
-        return (String(owner), String(name))
+    private static func identifier(_ s: UnsafeRawBufferPointer) -> String? {
+        SafeName.isIdentifier(s) ? String(decoding: s, as: UTF8.self) : nil
     }
 
-    private static func isEmptyOrDotSegment(_ s: Substring) -> Bool {
-        s.isEmpty || s == "." || s == ".."
+    private static func model(_ owner: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer) -> (String, String)? {
+        guard SafeName.isModelComponent(owner), SafeName.isModelComponent(name) else { return nil }
+        return (String(decoding: owner, as: UTF8.self), String(decoding: name, as: UTF8.self))
+    }
+}
+
+/// Where the segments of a routable path are: at most four (no route has more), kept inline.
+private struct SegmentBounds {
+    private var first = 0..<0, second = 0..<0, third = 0..<0, fourth = 0..<0
+    private(set) var count = 0
+
+    /// False when the path has more segments than any route.
+    mutating func append(_ bounds: Range<Int>) -> Bool {
+        switch count {
+        case 0: first = bounds
+        case 1: second = bounds
+        case 2: third = bounds
+        case 3: fourth = bounds
+        default: return false
+        }
+        count += 1
+        return true
+    }
+
+    subscript(i: Int) -> Range<Int> {
+        switch i {
+        case 0: return first
+        case 1: return second
+        case 2: return third
+        default: return fourth
+        }
     }
 }

@@ -53,8 +53,13 @@ public enum RepriseEndpoint: String, Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The length of the longest endpoint path.
+    static let longestPath = allCases.map { $0.path.utf8.count }.max() ?? 0
+
     /// Matches raw path bytes exactly (case-sensitive, no decoding, no dot-segment removal).
     init?<C: Collection>(exactPath: C) where C.Element == UInt8 {
+        // Endpoint paths are short, API paths are not: most requests are told apart by length.
+        guard exactPath.count <= RepriseEndpoint.longestPath else { return nil }
         for endpoint in RepriseEndpoint.allCases where exactPath.elementsEqual(endpoint.path.utf8) {
             self = endpoint
             return

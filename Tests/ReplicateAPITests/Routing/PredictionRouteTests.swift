@@ -88,4 +88,52 @@ import Testing
         #expect(!PredictionRoute.getPrediction(id: "a").isCreate)
         #expect(!PredictionRoute.passThrough.isCreate)
     }
+
+    /// Every path of up to five segments drawn from route words, ids, dots and empties routes as
+    /// the reference does (split on `/`, pass-through on any empty or dot segment, then match).
+    @Test func agreesWithTheSplittingReferenceOnEveryPathOfFewSegments() throws {
+        let words = ["predictions", "models", "deployments", "streams", "cancel", "p1", "Meta", "a.b", ".", "..", "", "%2E", "x y"]
+        var paths = ["/v1", "/v1/"]
+        var frontier = [""]
+        for _ in 1...4 {
+            frontier = frontier.flatMap { prefix in words.map { prefix + "/" + $0 } }
+            paths += frontier.map { "/v1" + $0 }
+        }
+        paths += ["/v1/models/a/b/predictions/x", "/v1/predictions/p1/cancel/"]
+        for path in paths where !path.contains(" ") {
+            let api = try APIPath(target: path)
+            for method in [HTTPMethod.get, .post] {
+                #expect(PredictionRoute(method: method, path: api) == Self.reference(method, api), "\(method) \(path)")
+            }
+        }
+    }
+
+    /// The routing rules spelled the slow way, over `APIPath.segments`.
+    static func reference(_ method: HTTPMethod, _ path: APIPath) -> PredictionRoute {
+        let s = path.segments.map(String.init)
+        if s.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) { return .passThrough }
+        func id(_ x: String) -> String? {
+            x.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
+                ? x : nil
+        }
+        func name(_ x: String) -> String? {
+            x.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+                ? x : nil
+        }
+        switch (method, s.count) {
+        case (.post, 1) where s[0] == "predictions": return .createPrediction
+        case (.get, 1) where s[0] == "predictions": return .listPredictions
+        case (.get, 2) where s[0] == "predictions": return id(s[1]).map { .getPrediction(id: $0) } ?? .passThrough
+        case (.post, 3) where s[0] == "predictions" && s[2] == "cancel":
+            return id(s[1]).map { .cancelPrediction(id: $0) } ?? .passThrough
+        case (.get, 2) where s[0] == "streams": return id(s[1]).map { .stream(token: $0) } ?? .passThrough
+        case (.post, 4) where s[0] == "models" && s[3] == "predictions":
+            guard let o = name(s[1]), let n = name(s[2]) else { return .passThrough }
+            return .createModelPrediction(owner: o, name: n)
+        case (.post, 4) where s[0] == "deployments" && s[3] == "predictions":
+            guard let o = name(s[1]), let n = name(s[2]) else { return .passThrough }
+            return .createDeploymentPrediction(owner: o, name: n)
+        default: return .passThrough
+        }
+    }
 }
