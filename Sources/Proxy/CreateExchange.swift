@@ -103,8 +103,9 @@ final class CreateExchange: HTTPExchangeDelegate {
             return
         }
         let tokenHash = cache.tokenHash(token)
-        let scope: CacheScope = cache.settings.scopeByToken ? .token(tokenHash) : .shared
-        let key = CacheKey(model: request.keyModel, version: request.version, scope: scope, input: input, hasher: cache.hasher)
+        let key = cache.settings.scopeByToken
+            ? CacheKey(model: request.keyModel, version: request.version, scope: .token(tokenHash), input: input, hasher: cache.hasher)
+            : analysis.sharedKey
         let policy = cache.settings.policy.resolve(model: request.modelName ?? request.deployment, version: request.version)
         let cacheControl = CacheControl(fieldValues: exchange.head.headers.values(.cacheControl))
         let decision = CacheDecision.decide(policy: policy, cacheControl: cacheControl)

@@ -68,7 +68,9 @@ final class LoopCache {
         guard let input = try? InputDigest(canonicalizing: request.input, with: &canonicalizer, hasher: hasher) else {
             return .failure(.inputNotCanonicalizable)
         }
-        let analysis = CreateRequestMemo.Analysis(request: request, input: input, inputJSON: request.input.serialized())
+        let sharedKey = CacheKey(model: request.keyModel, version: request.version, scope: .shared, input: input, hasher: hasher)
+        let analysis = CreateRequestMemo.Analysis(
+            request: request, input: input, inputJSON: request.input.serialized(), sharedKey: sharedKey)
         requests.remember(route: route, body: body, analysis: analysis)
         return .success(analysis)
     }

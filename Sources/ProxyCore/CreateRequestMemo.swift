@@ -3,7 +3,7 @@ import JSONCore
 import ReplicateAPI
 
 /// Remembers what recent create bodies were found to mean: the parsed request, the digest of
-/// its canonical input and the input as hits echo it. A create whose route and body bytes equal
+/// its canonical input, the input as hits echo it and the shared-scope cache key. A create whose route and body bytes equal
 /// a remembered one skips the JSON parse, the RFC 8785 canonicalisation and the SHA-256 of its
 /// input — the bulk of keying a large input, done again for every repeat of it.
 ///
@@ -27,11 +27,15 @@ public final class CreateRequestMemo {
         public let input: InputDigest
         /// The client's `input`, serialised as a hit's JSON carries it.
         public let inputJSON: [UInt8]
+        /// The cache key under `cache.scope: shared` (with `token`, the key also depends on the
+        /// token and is made per request).
+        public let sharedKey: CacheKey
 
-        public init(request: CreateRequest, input: InputDigest, inputJSON: [UInt8]) {
+        public init(request: CreateRequest, input: InputDigest, inputJSON: [UInt8], sharedKey: CacheKey) {
             self.request = request
             self.input = input
             self.inputJSON = inputJSON
+            self.sharedKey = sharedKey
         }
     }
 

@@ -17,7 +17,8 @@ import Testing
         let request = try CreateRequest.analyze(route: route, body: body).get()
         var canonicalizer = CanonicalJSON()
         let input = try InputDigest(canonicalizing: request.input, with: &canonicalizer, hasher: SHA256Hasher())
-        return CreateRequestMemo.Analysis(request: request, input: input, inputJSON: request.input.serialized())
+        let key = CacheKey(model: request.keyModel, version: request.version, scope: .shared, input: input, hasher: SHA256Hasher())
+        return CreateRequestMemo.Analysis(request: request, input: input, inputJSON: request.input.serialized(), sharedKey: key)
     }
 
     @Test func answersOnlyTheSameRouteAndBytes() throws {
