@@ -81,4 +81,26 @@ import Testing
             #expect(try await h.reprise.poll(first.predictionID).status == 404)
         }
     }
+
+    /// `cache.scope: token`: each token has its own entries. The same input through another
+    /// token is a miss under another key, and each token then hits its own entry — also when
+    /// the request bytes are the same (the remembered body analysis holds no token).
+    @Test func tokenScopeKeepsEachTokensEntriesApart() async throws {
+        try await withHarness(RepriseOptions(cacheScope: "token")) { h in
+            let input = #"{"text":"per token"}"#
+            let mine = try await h.reprise.create(Models.hello, input: input)
+            #expect(mine.cacheStatus == "MISS")
+            #expect(try await h.waitForEntry(mine.cacheKey))
+            #expect(try await h.reprise.create(Models.hello, input: input).cacheStatus == "HIT")
+            let theirs = try await h.reprise.create(Models.hello, input: input, token: FakeUpstream.otherToken)
+            #expect(theirs.cacheStatus == "MISS")
+            #expect(theirs.cacheKey != mine.cacheKey)
+            #expect(try await h.waitForEntry(theirs.cacheKey))
+            let theirHit = try await h.reprise.create(Models.hello, input: input, token: FakeUpstream.otherToken)
+            #expect(theirHit.cacheStatus == "HIT" && theirHit.cacheKey == theirs.cacheKey)
+            let myHit = try await h.reprise.create(Models.hello, input: input)
+            #expect(myHit.cacheStatus == "HIT" && myHit.cacheKey == mine.cacheKey)
+            #expect(h.upstream.creates == 2)
+        }
+    }
 }

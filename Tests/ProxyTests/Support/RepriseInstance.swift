@@ -21,6 +21,8 @@ struct RepriseOptions: Sendable {
     var hotTTL: String?
     /// `cache.hot_grace`; nil keeps the default.
     var hotGrace: String?
+    /// `cache.scope`; nil keeps the default (shared).
+    var cacheScope: String?
     /// Connect to the harness's Redis as this ACL user (name, password) instead of the default
     /// user: a test can then take Redis away from this Reprise alone (`ACL SETUSER … -@all`).
     var redisUser: (name: String, password: String)?
@@ -81,9 +83,10 @@ final class RepriseInstance: Sendable {
             "  requests: false",
         ]
         if let url = options.publicURL { lines.append("public_url: \(url)") }
-        if !options.cacheModels.isEmpty || options.hotTTL != nil || options.hotGrace != nil {
+        if !options.cacheModels.isEmpty || options.hotTTL != nil || options.hotGrace != nil || options.cacheScope != nil {
             lines.append("cache:")
         }
+        if let scope = options.cacheScope { lines.append("  scope: \(scope)") }
         if let hotTTL = options.hotTTL { lines.append("  hot_ttl: \(hotTTL)") }
         if let hotGrace = options.hotGrace { lines.append("  hot_grace: \(hotGrace)") }
         if !options.cacheModels.isEmpty {
