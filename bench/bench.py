@@ -118,11 +118,18 @@ def wrk_scenario(args, stack: BenchStack, run_dir: Path, scenario, commands: Lis
                 run_wrk(argv_for(args.warmup), log)
             creates_before = stack.fake_counters()["creates"]["total"] if scenario.count_creates else 0
             cpu_before, redis_before = stack.cpu_seconds(target), stack.redis_cpu_seconds()
+            grace = 'reprise_hot_tier_lookups_total{source="grace"}'
+            if target == "reprise":
+                stack.redis_slowest_ms(reset=True)
+                grace_before = stack.reprise_counter(grace)
             argv = argv_for(args.duration)
             result = run_wrk(argv, log)
             requests = max(1, result["requests"])
             result["cpu_us"] = (stack.cpu_seconds(target) - cpu_before) * 1e6 / requests
             result["redis_cpu_us"] = (stack.redis_cpu_seconds() - redis_before) * 1e6 / requests
+            if target == "reprise":
+                result["redis_slowest_ms"] = stack.redis_slowest_ms()
+                result["grace_hits"] = int(stack.reprise_counter(grace) - grace_before)
             if scenario.count_creates:
                 result["upstream_creates"] = stack.fake_counters()["creates"]["total"] - creates_before
             per_target[target].append(result)
@@ -131,7 +138,9 @@ def wrk_scenario(args, stack: BenchStack, run_dir: Path, scenario, commands: Lis
             print(f"  {scenario.name:<16} {target:<11} round {round_index + 1}: {result['rps']:>9,.0f} req/s  "
                   f"p50 {result['latency_us']['p50'] / 1000:.2f} ms  p99 {result['latency_us']['p99'] / 1000:.2f} ms  "
                   f"errors {sum(result['errors'].values())}  CPU {result['cpu_us']:.1f} µs/req"
-                  + (f"  upstream creates {result['upstream_creates']:,}" if scenario.count_creates else ""),
+                  + (f"  upstream creates {result['upstream_creates']:,}" if scenario.count_creates else "")
+                  + (f"  slowest Redis command {result['redis_slowest_ms']} ms, grace hits {result['grace_hits']:,}"
+                     if target == "reprise" else ""),
                   flush=True)
     return {t: report.median_result(r) for t, r in per_target.items()}
 

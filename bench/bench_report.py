@@ -76,6 +76,9 @@ def median_result(runs: List[dict]) -> dict:
     }
     if "upstream_creates" in runs[0]:
         out["upstream_creates"] = sum(r["upstream_creates"] for r in runs)
+    if "redis_slowest_ms" in runs[0]:
+        out["redis_slowest_ms"] = max(r["redis_slowest_ms"] for r in runs)
+        out["grace_hits"] = sum(r["grace_hits"] for r in runs)
     return out
 
 
@@ -105,6 +108,14 @@ def _wrk_tables(scenarios, results) -> List[str]:
     lines += ["", "Reprise / baseline (requests/s: higher is better; latency and CPU: lower is better):", "",
               "| scenario | baseline | requests/s | p50 | p99 | CPU/request (without Redis) |",
               "|---|---|---:|---:|---:|---:|"] + ratios
+    stalls = [(sc.name, results[sc.name]["reprise"]) for sc in scenarios
+              if "redis_slowest_ms" in results[sc.name].get("reprise", {})]
+    if stalls:
+        lines += ["", "Redis during Reprise's runs: the slowest command its latency monitor saw (≥ 10 ms, "
+                  "else 0; the lookup timeout is 50 ms) and the hits answered from the hot tier's grace "
+                  "because a Redis read failed (`reprise_hot_tier_lookups_total{source=\"grace\"}`): "
+                  + "; ".join(f"{name} {r['redis_slowest_ms']} ms, {r['grace_hits']:,} grace hits" for name, r in stalls)
+                  + "."]
     return lines
 
 

@@ -179,7 +179,10 @@ class BenchStack:
             # entry: a full `make bench` writes about 3 GB. The limit only keeps a runaway run
             # from taking the machine; below it nothing is evicted (an evicted entry would turn
             # hits into misses: the hot tier reads it only about once a second).
-            for setting in (["maxmemory", "6gb"], ["maxmemory-policy", "allkeys-lru"]):
+            # latency-monitor-threshold: Redis records commands slower than 10 ms (LATENCY LATEST),
+            # which tells a Redis stall from a Reprise one when lookups time out.
+            for setting in (["maxmemory", "6gb"], ["maxmemory-policy", "allkeys-lru"],
+                            ["latency-monitor-threshold", "10"]):
                 subprocess.run(["redis-cli", "-u", self.redis_url, "CONFIG", "SET", *setting],
                                check=True, capture_output=True)
             config = servers.write_reprise_config(
@@ -246,6 +249,27 @@ class BenchStack:
         """CPU time so far of the Redis reprise uses (0 when none was started)."""
         pid_file = self.redis_dir / "redis.pid"
         return _cpu_seconds(int(pid_file.read_text())) if pid_file.exists() else 0.0
+
+    def redis_slowest_ms(self, reset: bool = False) -> int:
+        """The slowest Redis command (or other latency event) since the last reset, in ms, from
+        Redis's latency monitor (events under 10 ms are not recorded: 0). `reset` clears it."""
+        if self.redis_url is None:
+            return 0
+        out = subprocess.run(["redis-cli", "-u", self.redis_url, "LATENCY", "RESET" if reset else "LATEST"],
+                             check=True, capture_output=True, text=True).stdout.split()
+        # LATEST prints, per event: name, time, latest ms, max ms.
+        return 0 if reset else max((int(out[i + 3]) for i in range(0, len(out) - 3, 4)), default=0)
+
+    def reprise_counter(self, name: str) -> float:
+        """A counter from Reprise's /metrics, summed over its series (0 when absent)."""
+        status, body = servers.http_request("GET", self.urls["reprise"] + "/metrics")
+        if status != 200:
+            raise RuntimeError(f"GET /metrics answered {status}")
+        total = 0.0
+        for line in body.decode().splitlines():
+            if line.startswith(name) and not line.startswith("#"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
 
     def fake_counters(self) -> dict:
         status, body = servers.http_request("GET", self.urls["fake"] + "/_fake/counters")
