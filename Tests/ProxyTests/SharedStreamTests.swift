@@ -77,7 +77,10 @@ import Testing
     @Test func joinersOnEveryLoopShareOneUpstreamRelay() async throws {
         var options = RepriseOptions()
         options.loops = 2
-        try await withHarness(options, fake: { $0.streamInterval = .milliseconds(20) }) { h in
+        // 40 events 100 ms apart: the five joiners connect within the 4 s the stream is live even
+        // on a machine loaded by the rest of the suite (at 20 ms, a full CI run once saw the
+        // stream end first, and each joiner rightly opened its own relay).
+        try await withHarness(options, fake: { $0.streamInterval = .milliseconds(100) }) { h in
             let (target, id) = try await Self.startStream(h, prompt: Self.prompt(words: 40))
             let port = h.reprise.port
             // The kernel spreads connections over the two loops' listeners (SO_REUSEPORT): with
