@@ -105,6 +105,11 @@ public struct UpstreamClientConfiguration: Sendable, Equatable {
     /// PEM file of CA certificates that upstream certificates must chain to; nil uses the system
     /// bundle. Verification itself is never switched off.
     public var caFile: String? = nil
+    /// `http://host[:port]` of the one origin the native HTTP/1.1 engine serves (Reprise sets
+    /// `upstream.url`'s origin when `upstream.client` is `native`); nil: curl for everything.
+    /// Requests to exactly this origin without an `addressFilter` go native. Served for now:
+    /// `http://` with an IP address literal host; any other origin is logged and left to curl.
+    public var nativeOrigin: String? = nil
 
     public init() {}
 }
