@@ -156,7 +156,8 @@ final class NativeExchange {
                 }
             }
             let n = output.withUnsafeBytes { raw in
-                Glibc.write(connection.fd, raw.baseAddress! + outputSent, raw.count - outputSent)
+                // MSG_NOSIGNAL: a peer that went away is an error to report, not a SIGPIPE.
+                send(connection.fd, raw.baseAddress! + outputSent, raw.count - outputSent, Int32(MSG_NOSIGNAL))
             }
             if n > 0 {
                 outputSent += n
