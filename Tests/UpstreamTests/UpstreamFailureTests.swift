@@ -49,14 +49,8 @@ import Testing
         let harness = try LoopHarness(configuration: configuration, engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = RecordingDelegate()
-        var refused = false
         // A slow client: hold the body for several idle periods before taking it.
-        d.onBody = { transfer, _ in
-            if refused { return true }
-            refused = true
-            harness.loop.schedule(after: .milliseconds(900)) { transfer.resumeResponse() }
-            return false
-        }
+        d.refuseFirstBody(resumingAfter: .milliseconds(900), on: harness.loop)
         harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d)
         #expect(d.error == nil)
         #expect(d.bodyText == "0123456789")
@@ -136,11 +130,7 @@ import Testing
 
     @Test(arguments: Engine.allCases) func shutdownCancelsTransfersAndLaterStarts(engine: Engine) throws {
         let release = Signal()
-        let server = try ScriptedHTTPServer { _, c in
-            c.writeHead(status: 200, [("Content-Length", "10")])
-            _ = release.wait(seconds: 20)
-            return .close
-        }
+        let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.headThenStall(until: release))
         defer { release.fire() }
         let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         let d = RecordingDelegate()

@@ -11,8 +11,8 @@ import EventLoop
 /// state: the pool while connecting or idle, the exchange while active.
 ///
 /// Threading: loop-bound like its pool; every member is used on the loop thread. Invariants:
-/// `fd` is registered while `state != .closed` (but after a paused exchange's `suspendWatch`); `exchange` is set only while `.active`;
-/// `readStart <= readEnd <= buffer.count`, and unread bytes exist only while the exchange holds
+/// `fd` is registered while `state != .closed` (except after a paused exchange's
+/// `suspendWatch`); `exchange` is set only while `.active`; `readStart <= readEnd <= buffer.count`, and unread bytes exist only while the exchange holds
 /// them back for a paused delegate.
 final class NativeConnection: IOHandler {
     enum State {

@@ -4,10 +4,10 @@ import HTTPTypes
 /// line, `Host` (from the URL unless the request carries one), the caller's fields in order and
 /// case, then the framing this writer owns.
 ///
-/// Like the curl path: `Content-Length`, `Transfer-Encoding` and `Expect` given by the caller
-/// are dropped (framing follows the body: `Content-Length` for a whole or declared-length body,
-/// chunked for a streamed body of unknown length, nothing for no body), and no field is added
-/// that the caller did not give (no `Accept`, `User-Agent`, `Accept-Encoding`). A field whose
+/// Like the curl path (`OutgoingHeaderRules`): `Content-Length`, `Transfer-Encoding` and
+/// `Expect` given by the caller are dropped (framing follows the body: `Content-Length` for a
+/// whole or declared-length body, chunked for a streamed body of unknown length, nothing for no
+/// body), and no field is added that the caller did not give (no `Accept`, `User-Agent`, `Accept-Encoding`). A field whose
 /// name is not a token or whose value holds CR, LF or NUL makes the request unsendable (nil):
 /// it could smuggle a second request. Pure functions; thread-safe.
 enum RequestWriter {
@@ -37,15 +37,8 @@ enum RequestWriter {
             out.append(contentsOf: host.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        for field in headers {
-            if HTTPHeaderName.contentLength.matches(field.name) || HTTPHeaderName.transferEncoding.matches(field.name)
-                || HTTPHeaderName.expect.matches(field.name)
-            {
-                continue
-            }
-            guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPMethod.isTokenChar),
-                !field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 })
-            else { return nil }
+        for field in headers where !OutgoingHeaderRules.isEngineOwned(field.name) {
+            guard OutgoingHeaderRules.isSendable(field) else { return nil }
             out.append(contentsOf: field.name.utf8)
             out.append(0x3A)
             if !field.value.isEmpty {

@@ -43,11 +43,7 @@ import Testing
     @Test(arguments: Engine.allCases)
     func requestTimeoutBoundsTheWholeTransfer(engine: Engine) throws {
         let release = Signal()
-        let server = try ScriptedHTTPServer { _, c in
-            c.writeHead(status: 200, [("Content-Length", "10")])
-            _ = release.wait(seconds: 20)
-            return .close
-        }
+        let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.headThenStall(until: release))
         defer { release.fire() }
         let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
@@ -69,14 +65,8 @@ import Testing
         let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = RecordingDelegate()
-        var refused = false
-        d.onBody = { transfer, _ in
-            if refused { return true }
-            refused = true
-            // Resume well after the reset arrived: the paused transfer must not spin on it.
-            harness.loop.schedule(after: .milliseconds(300)) { transfer.resumeResponse() }
-            return false
-        }
+        // Resume well after the reset arrived: the paused transfer must not spin on it.
+        d.refuseFirstBody(resumingAfter: .milliseconds(300), on: harness.loop)
         harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"), delegate: d)
         #expect(d.error?.kind == .protocolError)
         #expect(d.finishCount == 1)

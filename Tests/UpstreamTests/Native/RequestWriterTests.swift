@@ -9,13 +9,10 @@ import Testing
     static func text(_ bytes: [UInt8]?) -> String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
 
     @Test func headCarriesHostThenTheCallersFieldsInOrderAndCase() {
-        var headers = HTTPHeaders()
-        headers.add("authorization", "Bearer x")
-        headers.add("X-Empty", "")
-        headers.add("Content-Length", "99")
-        headers.add("Transfer-Encoding", "chunked")
-        headers.add("Expect", "100-continue")
-        headers.add("X-Last", "z")
+        let headers = HTTPHeaders([
+            ("authorization", "Bearer x"), ("X-Empty", ""), ("Content-Length", "99"), ("Transfer-Encoding", "chunked"),
+            ("Expect", "100-continue"), ("X-Last", "z"),
+        ])
         let head = RequestWriter.head(
             method: "GET", target: "/v1/models?cursor=a%20b", host: "127.0.0.1:5000", headers: headers, framing: .none)
         #expect(
