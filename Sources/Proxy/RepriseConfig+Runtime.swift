@@ -28,6 +28,11 @@ extension RepriseConfig {
         c.idleTimeout = upstream.timeout
         c.maxIdleConnections = upstream.maxIdleConnections
         c.allowHTTP2 = upstream.http2
+        if upstream.client == .native {
+            // The origin only: Reprise's upstream URLs are this text plus a path.
+            let url = upstream.url
+            c.nativeOrigin = HTTPBaseURL(scheme: url.scheme, host: url.host, port: url.port).string
+        }
         return c
     }
 

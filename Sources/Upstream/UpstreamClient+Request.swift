@@ -120,15 +120,8 @@ extension UpstreamClient {
         lines.reserveCapacity(headers.count + 3)
         var hasAccept = false
         var hasContentType = false
-        for field in headers {
-            if HTTPHeaderName.contentLength.matches(field.name) || HTTPHeaderName.transferEncoding.matches(field.name)
-                || HTTPHeaderName.expect.matches(field.name)
-            {
-                continue
-            }
-            guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPMethod.isTokenChar),
-                !field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 })
-            else { return nil }
+        for field in headers where !OutgoingHeaderRules.isEngineOwned(field.name) {
+            guard OutgoingHeaderRules.isSendable(field) else { return nil }
             if HTTPHeaderName.accept.matches(field.name) { hasAccept = true }
             if HTTPHeaderName.contentType.matches(field.name) { hasContentType = true }
             // curl's syntax: "Name;" sends an empty field, "Name:" would remove it.

@@ -3,7 +3,11 @@ import EventLoop
 import Logging
 
 /// Reprise's HTTP client toward upstream: libcurl's multi *socket* interface, driven by one
-/// `EventLoop` (curl's sockets are watched by the loop's epoll, curl's timeout is a loop timer).
+/// `EventLoop` (curl's sockets are watched by the loop's epoll, curl's timeout is a loop timer),
+/// plus a native HTTP/1.1 engine (`Native/`) for the one origin `configuration.nativeOrigin`
+/// names. A request goes native when its URL is on that origin and it has no `addressFilter`;
+/// everything else (other hosts, HTTP/2, TLS, filtered webhooks) goes to curl. Both engines
+/// drive the same `UpstreamTransfer`, so delegates cannot tell them apart.
 ///
 /// One client per loop. Connections stay open in the multi handle's pool between transfers
 /// (`maxIdleConnections`), HTTP/2 is offered over TLS and multiplexed, TLS peers are always
@@ -42,6 +46,8 @@ public final class UpstreamClient {
     var curlTimerGeneration: UInt64 = 0
     private var sweepTimer: TimerHandle?
     private var isShutDown = false
+    /// The native engine's connections, when `configuration.nativeOrigin` is one it can serve.
+    let nativePool: NativePool?
 
     /// Easy handles kept for reuse; beyond this they are freed.
     private static let maxSpareHandles = 32
@@ -51,6 +57,7 @@ public final class UpstreamClient {
         self.loop = loop
         self.configuration = configuration
         self.logger = logger
+        nativePool = Self.makeNativePool(loop: loop, configuration: configuration, logger: logger)
         guard let m = curl_multi_init() else { preconditionFailure("curl_multi_init: out of memory") }
         multi = m
         share = curl_share_init()
@@ -74,6 +81,8 @@ public final class UpstreamClient {
         // Normally `shutdown` ran first. If not, let go of curl without telling delegates:
         // nothing may call out of a deinit.
         for t in transfers.values {
+            t.native?.end(clean: false)
+            t.native = nil
             if let easy = t.easy, t.inMulti, let multi { _ = curl_multi_remove_handle(multi, easy.raw) }
             t.inMulti = false
             t.easy = nil
@@ -98,6 +107,10 @@ public final class UpstreamClient {
         armSweep()
         guard !isShutDown, multi != nil else {
             transfer.abort(with: UpstreamError(kind: .canceled, message: "upstream client shut down"))
+            return transfer
+        }
+        if let nativePool, request.addressFilter == nil, let target = nativePool.origin.target(of: request.url) {
+            startNative(transfer, target: target, pool: nativePool)
             return transfer
         }
         guard let easy = takeEasyHandle() else {
@@ -144,13 +157,18 @@ public final class UpstreamClient {
         transfer.inMulti = true
     }
 
-    /// Finishes `transfer` exactly once: detaches and recycles its easy handle, then tells the
-    /// delegate. Never called from inside a curl callback.
+    /// Finishes `transfer` exactly once: detaches and recycles its easy handle (or lets its
+    /// native exchange pool or close its connection), then tells the delegate. Never called from
+    /// inside a curl callback.
     func complete(_ transfer: UpstreamTransfer, error: UpstreamError?) {
         guard transfer.phase != .finished else { return }
         precondition(curlDepth == 0, "transfer completed from inside a curl callback")
         transfer.phase = .finished
         transfer.finishedAt = loop.now
+        if let native = transfer.native {
+            transfer.native = nil
+            native.end(clean: error == nil)
+        }
         if let easy = transfer.easy {
             transfer.easy = nil
             if transfer.inMulti, let multi {
@@ -183,9 +201,14 @@ public final class UpstreamClient {
 
     /// Unpauses what `transfer` can take again (deferred from `resumeResponse`/`appendBody`).
     func applyPauseState(of transfer: UpstreamTransfer) {
+        if let native = transfer.native {
+            native.applyPauseState()
+            return
+        }
         guard transfer.phase == .running, transfer.inMulti, let easy = transfer.easy,
-            let mask = transfer.takePauseChange()
+            transfer.takePauseChange() != nil
         else { return }
+        let mask = (transfer.receivePaused ? CURLPAUSE_RECV : 0) | (transfer.sendPaused ? CURLPAUSE_SEND : 0)
         // May call the write or read callback right here with the bytes curl held back.
         let rc = withCurl { curl_easy_pause(easy.raw, mask) }
         if rc != CURLE_OK {
@@ -239,7 +262,8 @@ public final class UpstreamClient {
 
     // MARK: - Teardown
 
-    /// Frees every curl handle; pooled connections close through the close-socket callback.
+    /// Frees every curl handle (pooled connections close through the close-socket callback) and
+    /// closes the native engine's connections.
     private func releaseCurl() {
         for t in Array(transfers.values) {
             complete(t, error: UpstreamError(kind: .canceled, message: "upstream client shut down"))
@@ -258,6 +282,7 @@ public final class UpstreamClient {
         curlTimer = nil
         sweepTimer = nil
         for fd in Array(watches.keys) { forgetSocket(fd) }
+        nativePool?.closeAll()
     }
 }
 

@@ -16,8 +16,8 @@ public struct UpstreamRequest: Sendable {
     public var method: HTTPMethod
     /// Absolute URL (scheme, host, path, query).
     public var url: String
-    /// Headers to send as given (the caller strips hop-by-hop fields). Curl adds `Host` from the
-    /// URL unless one is given; framing headers are curl's business.
+    /// Headers to send as given (the caller strips hop-by-hop fields). The engine adds `Host`
+    /// from the URL unless one is given; framing headers are the engine's business.
     public var headers: HTTPHeaders
     public var body: Body
     /// Longest time the whole transfer may take (connect to last byte); past it the transfer
@@ -27,7 +27,8 @@ public struct UpstreamRequest: Sendable {
     /// refuse it (curl then tries the host's other addresses). When every address is refused the
     /// transfer fails with kind `.refused`. A filtered request always opens a connection of its
     /// own and never leaves it in the pool, so no request skips its filter by reusing a
-    /// connection that was opened without it (or under a different one). Runs on the loop thread.
+    /// connection that was opened without it (or under a different one). A filtered request
+    /// always goes through curl, never the native engine. Runs on the loop thread.
     public var addressFilter: (@Sendable (UpstreamPeerAddress) -> Bool)?
 
     public init(method: HTTPMethod, url: String, headers: HTTPHeaders = HTTPHeaders(), body: Body = .none) {
@@ -60,7 +61,7 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
     }
 
     public let kind: Kind
-    /// curl's message, for logs (contains no request data).
+    /// The engine's message, for logs (contains no request data).
     public let message: String
 
     public init(kind: Kind, message: String) {
@@ -105,6 +106,11 @@ public struct UpstreamClientConfiguration: Sendable, Equatable {
     /// PEM file of CA certificates that upstream certificates must chain to; nil uses the system
     /// bundle. Verification itself is never switched off.
     public var caFile: String? = nil
+    /// `http://host[:port]` of the one origin the native HTTP/1.1 engine serves (Reprise sets
+    /// `upstream.url`'s origin when `upstream.client` is `native`); nil: curl for everything.
+    /// Requests to exactly this origin without an `addressFilter` go native. Served for now:
+    /// `http://` with an IP address literal host; any other origin is logged and left to curl.
+    public var nativeOrigin: String? = nil
 
     public init() {}
 }

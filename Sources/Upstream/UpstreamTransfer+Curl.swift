@@ -18,7 +18,7 @@ extension UpstreamTransfer {
             abort(with: UpstreamError(kind: .protocolError, message: reason))
             return 0
         case .head(let head):
-            deliverHead(head)
+            deliverHead(head, version: headParser.version)
             return phase == .running ? bytes.count : 0
         }
     }
@@ -30,33 +30,20 @@ extension UpstreamTransfer {
             abort(with: UpstreamError(kind: .protocolError, message: "response body before its head"))
             return 0
         }
-        lastActivity = loop.now
-        resumeRequested = false
-        guard let delegate else { return bytes.count }
-        let accepted = delegate.upstreamTransfer(self, didReceiveBody: bytes)
-        guard phase == .running else { return 0 }
-        guard accepted else {
-            // curl keeps these bytes and offers them again once unpaused.
-            receivePaused = true
-            return CCURL_WRITEFUNC_PAUSE
+        switch offerBody(bytes) {
+        case .accepted: return bytes.count
+        // curl keeps these bytes and offers them again once unpaused.
+        case .refused: return CCURL_WRITEFUNC_PAUSE
+        case .stopped: return 0
         }
-        responseBodyBytes += bytes.count
-        return bytes.count
     }
 
     /// CURLOPT_READFUNCTION: request body bytes out of the buffer, or a pause when it is dry.
     func curlRead(into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
         guard phase == .running else { return CCURL_READFUNC_ABORT }
         guard body != nil else { return 0 }
-        let n = body!.read(into: destination, capacity: capacity)
-        if moreBodyArmed && body!.unsent < lowWater && !body!.isEnded {
-            moreBodyArmed = false
-            scheduleMoreBodyNotice()
-        }
-        if n > 0 {
-            lastActivity = loop.now
-            return n
-        }
+        let n = takeBody(into: destination, capacity: capacity)
+        if n > 0 { return n }
         if body!.isEnded { return 0 }
         sendPaused = true
         return CCURL_READFUNC_PAUSE
@@ -69,15 +56,6 @@ extension UpstreamTransfer {
             body!.rewind(to: target)
         else { return CURL_SEEKFUNC_CANTSEEK }
         return CURL_SEEKFUNC_OK
-    }
-
-    private func deliverHead(_ head: HTTPResponseHead) {
-        headDelivered = true
-        headReceivedAt = loop.now
-        responseHTTPVersion = headParser.version
-        // A response has started: curl will not resend the request, so sent bytes can go.
-        body?.releaseSent()
-        delegate?.upstreamTransfer(self, didReceiveHead: head)
     }
 
     /// The error to report for a transfer curl ended with `code`.

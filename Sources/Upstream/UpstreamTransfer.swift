@@ -6,7 +6,7 @@ import HTTPTypes
 ///
 /// Made by `UpstreamClient.start`. The delegate hears, in order: `didReceiveHead` once, then
 /// `didReceiveBody` zero or more times, then `didFinishWith` exactly once. Nothing the delegate
-/// asks for from inside a callback re-enters libcurl: resuming, cancelling and unpausing the
+/// asks for from inside a callback re-enters the engine: resuming, cancelling and unpausing the
 /// request body take effect at the end of the current loop tick. After `cancel()` (or any other
 /// failure) no head or body callback follows; `didFinishWith` arrives at the end of the tick,
 /// never from inside `cancel()` itself.
@@ -16,14 +16,18 @@ import HTTPTypes
 /// decides the framing toward its client. Timing (`startedAt`, `headReceivedAt`, `finishedAt`)
 /// is in `EventLoop.now` nanoseconds.
 ///
+/// Two engines carry transfers (`UpstreamClient` picks one per request): libcurl (`easy`), or
+/// the native HTTP/1.1 engine for `upstream.url`'s own origin (`native`). The delegate logic
+/// (`UpstreamTransfer+Delivery`), pausing and finishing are shared; only the wire differs.
+///
 /// Threading: bound to its client's loop; every member must be used on that thread. The
 /// transfer keeps its delegate alive until it has delivered `didFinishWith`.
 public final class UpstreamTransfer {
     /// Where the transfer is in its life. Only moves forward.
     enum Phase {
-        /// Handed to curl (or about to be); callbacks flow.
+        /// Handed to its engine (or about to be); callbacks flow.
         case running
-        /// Failed or cancelled by Reprise; `pendingError` says why, curl is told at the end of the tick.
+        /// Failed or cancelled by Reprise; `pendingError` says why, the engine lets go at the end of the tick.
         case aborting
         /// `didFinishWith` was delivered (or is being); nothing else happens.
         case finished
@@ -46,16 +50,20 @@ public final class UpstreamTransfer {
     var delegate: (any UpstreamTransferDelegate)?
     var phase = Phase.running
     var pendingError: UpstreamError?
-    /// The easy handle while the transfer owns one.
+    /// The easy handle while a curl transfer owns one.
     var easy: CurlEasyHandle?
+    /// The native engine's exchange while a native transfer runs (`easy` is nil then).
+    var native: NativeExchange?
+    /// Set when the client handed the transfer to the native engine (tests check the routing).
+    var usesNativeEngine = false
     /// True between curl_multi_add_handle and curl_multi_remove_handle.
     var inMulti = false
     var body: RequestBodyBuffer?
     var headParser = ResponseHeadParser()
     var headDelivered = false
-    /// curl holds the response side paused because the delegate returned false.
+    /// The response side is paused because the delegate returned false.
     var receivePaused = false
-    /// curl holds the request side paused because the buffer ran dry before `endBody`.
+    /// The request side is paused because the buffer ran dry before `endBody`.
     var sendPaused = false
     /// `resumeResponse()` was called since the last body delivery.
     var resumeRequested = false
@@ -91,7 +99,7 @@ public final class UpstreamTransfer {
     /// True once `didFinishWith` has been delivered.
     public var isFinished: Bool { phase == .finished }
 
-    /// Request-body bytes pushed but not yet taken by curl. A producer should stop pushing at
+    /// Request-body bytes pushed but not yet taken by the engine. A producer should stop pushing at
     /// `bodyHighWater` and wait for `upstreamTransferWantsMoreBody`.
     public var bufferedBodyBytes: Int { body?.unsent ?? 0 }
 
@@ -142,7 +150,7 @@ public final class UpstreamTransfer {
 
     // MARK: - Internal state changes
 
-    /// Fails the transfer with `error`: callbacks stop at once; curl lets go at the end of the tick.
+    /// Fails the transfer with `error`: callbacks stop at once; the engine lets go at the end of the tick.
     func abort(with error: UpstreamError) {
         guard phase == .running else { return }
         phase = .aborting
@@ -152,7 +160,8 @@ public final class UpstreamTransfer {
         }
     }
 
-    /// Collapses any number of resume/append calls in one tick into one curl_easy_pause.
+    /// Collapses any number of resume/append calls in one tick into one engine update
+    /// (`curl_easy_pause`, or the native exchange's resume).
     private func schedulePauseUpdate() {
         guard !pauseUpdateScheduled else { return }
         pauseUpdateScheduled = true
@@ -162,7 +171,7 @@ public final class UpstreamTransfer {
         }
     }
 
-    /// Tells the producer to push more, outside curl's read callback.
+    /// Tells the producer to push more, outside the engine's body read.
     func scheduleMoreBodyNotice() {
         guard !moreBodyNoticeScheduled else { return }
         moreBodyNoticeScheduled = true
@@ -173,9 +182,8 @@ public final class UpstreamTransfer {
         }
     }
 
-    /// The pause mask curl should hold after resuming what can be resumed now, or nil when
-    /// nothing changes. Updates the flags as if the new mask were applied.
-    func takePauseChange() -> Int32? {
+    /// What can be resumed now (nil: nothing changes). Updates the flags as if it were done.
+    func takePauseChange() -> (resumeReceive: Bool, resumeSend: Bool)? {
         let resumeReceive = receivePaused && resumeRequested
         resumeRequested = false
         let resumeSend = sendPaused && body.map { $0.unsent > 0 || $0.isEnded } == true
@@ -183,10 +191,10 @@ public final class UpstreamTransfer {
         if resumeReceive { receivePaused = false }
         if resumeSend { sendPaused = false }
         lastActivity = loop.now
-        return (receivePaused ? CURLPAUSE_RECV : 0) | (sendPaused ? CURLPAUSE_SEND : 0)
+        return (resumeReceive, resumeSend)
     }
 
-    /// True when no byte moved for `limit` nanoseconds while curl, not Reprise, was in charge.
+    /// True when no byte moved for `limit` nanoseconds while the engine, not Reprise, was in charge.
     /// A transfer paused on our side (slow client, body not pushed yet) never idles out.
     func isIdle(now: UInt64, limit: UInt64) -> Bool {
         phase == .running && !receivePaused && !sendPaused && now &- lastActivity >= limit

@@ -7,7 +7,7 @@ import Testing
 
 /// Requests of every shape against a scripted HTTP/1.1 server on a real socket.
 @Suite struct UpstreamClientTests {
-    @Test func getRelaysHeadersInOrderAndCaseAndSendsNothingExtra() throws {
+    @Test(arguments: Engine.allCases) func getRelaysHeadersInOrderAndCaseAndSendsNothingExtra(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.writeHead(
                 status: 200,
@@ -18,7 +18,7 @@ import Testing
             c.write("hello")
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         var headers = HTTPHeaders()
         headers.add("X-Request-ID", "abc")
@@ -50,12 +50,12 @@ import Testing
         #expect(seen.header("Content-Length") == nil)
     }
 
-    @Test func hostHeaderFromTheRequestWinsOverTheURL() throws {
+    @Test(arguments: Engine.allCases) func hostHeaderFromTheRequestWinsOverTheURL(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.writeHead(status: 204, [])
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = harness.perform(
             UpstreamRequest(method: .get, url: server.baseURL + "/", headers: ["Host": "api.example.test"]))
@@ -65,13 +65,13 @@ import Testing
         #expect(server.requests.first?.header("Host") == "api.example.test")
     }
 
-    @Test func postWithWholeBodySendsContentLengthAndTheBytes() throws {
+    @Test(arguments: Engine.allCases) func postWithWholeBodySendsContentLengthAndTheBytes(engine: Engine) throws {
         let server = try ScriptedHTTPServer { r, c in
             c.writeHead(status: 201, [("Content-Length", "\(r.body.count)")])
             c.write(r.body)
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let payload = Array(#"{"input":{"prompt":"a cat"}}"#.utf8)
         let d = harness.perform(
@@ -90,12 +90,12 @@ import Testing
         #expect(!seen.wasChunked)
     }
 
-    @Test func postWithoutContentTypeGetsNoneAdded() throws {
+    @Test(arguments: Engine.allCases) func postWithoutContentTypeGetsNoneAdded(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.writeHead(status: 200, [("Content-Length", "0")])
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = harness.perform(UpstreamRequest(method: .post, url: server.baseURL + "/x", body: .none))
         #expect(d.error == nil)
@@ -104,10 +104,10 @@ import Testing
         #expect(seen.header("Content-Length") == "0")
     }
 
-    @Test(arguments: [nil, 5 * 3000] as [Int?])
-    func streamedBodyFedAcrossLoopTicks(declaredLength: Int?) throws {
+    @Test(arguments: Engine.allCases, [nil, 5 * 3000] as [Int?])
+    func streamedBodyFedAcrossLoopTicks(engine: Engine, declaredLength: Int?) throws {
         let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.echoBody)
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let pieces = (0..<5).map { i in [UInt8](repeating: UInt8(ascii: "a") + UInt8(i), count: 3000) }
         let d = RecordingDelegate()
@@ -133,13 +133,13 @@ import Testing
         }
     }
 
-    @Test func queryMethodCarriesItsBody() throws {
+    @Test(arguments: Engine.allCases) func queryMethodCarriesItsBody(engine: Engine) throws {
         let server = try ScriptedHTTPServer { r, c in
             c.writeHead(status: 200, [("Content-Length", "2")])
             c.write("ok")
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let query = Array("owner:meta".utf8)
         let d = harness.perform(
@@ -153,12 +153,12 @@ import Testing
         #expect(seen.header("Content-Length") == "\(query.count)")
     }
 
-    @Test func headDeliversTheHeadAndNoBody() throws {
+    @Test(arguments: Engine.allCases) func headDeliversTheHeadAndNoBody(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.writeHead(status: 200, [("Content-Length", "1000"), ("Content-Type", "application/json")])
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = harness.perform(UpstreamRequest(method: .head, url: server.baseURL + "/v1/account"))
         #expect(d.error == nil)
@@ -167,12 +167,12 @@ import Testing
         #expect(server.requests.first?.method == "HEAD")
     }
 
-    @Test func deleteWithoutBodyAndPutWithBody() throws {
+    @Test(arguments: Engine.allCases) func deleteWithoutBodyAndPutWithBody(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.writeHead(status: 200, [("Content-Length", "0")])
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let delete = harness.perform(UpstreamRequest(method: .delete, url: server.baseURL + "/v1/x"))
         let put = harness.perform(
@@ -187,13 +187,13 @@ import Testing
         #expect(seen[2].body == [4])
     }
 
-    @Test func sequentialRequestsReuseOneConnection() throws {
+    @Test(arguments: Engine.allCases) func sequentialRequestsReuseOneConnection(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.writeHead(status: 200, [("Content-Length", "2")])
             c.write("ok")
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         for _ in 0..<3 {
             let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/ping"))
@@ -204,14 +204,14 @@ import Testing
         #expect(server.requests.map(\.indexOnConnection) == [1, 2, 3])
     }
 
-    @Test func errorStatusIsANormalResponse() throws {
+    @Test(arguments: Engine.allCases) func errorStatusIsANormalResponse(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             let body = #"{"title":"Internal","detail":"boom","status":500}"#
             c.writeHead(status: 500, reason: "Internal Server Error", [("Content-Length", "\(body.utf8.count)")])
             c.write(body)
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/"))
         #expect(d.error == nil)
@@ -219,14 +219,14 @@ import Testing
         #expect(d.bodyText.contains("boom"))
     }
 
-    @Test func interimResponsesAreNotReported() throws {
+    @Test(arguments: Engine.allCases) func interimResponsesAreNotReported(engine: Engine) throws {
         let server = try ScriptedHTTPServer { _, c in
             c.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n")
             c.writeHead(status: 200, [("Content-Length", "3"), ("X-Final", "yes")])
             c.write("end")
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = harness.perform(UpstreamRequest(method: .post, url: server.baseURL + "/", body: .bytes([1])))
         #expect(d.error == nil)
@@ -239,7 +239,7 @@ import Testing
 
 /// Bodies are relayed byte for byte: curl neither asks for nor undoes a content coding.
 @Suite struct UpstreamContentCodingTests {
-    @Test func encodedBodyIsRelayedUntouchedAndTheClientsAcceptEncodingForwarded() throws {
+    @Test(arguments: Engine.allCases) func encodedBodyIsRelayedUntouchedAndTheClientsAcceptEncodingForwarded(engine: Engine) throws {
         // Not valid gzip on purpose: anything that tried to decode it would fail or change it.
         let encoded: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]
         let server = try ScriptedHTTPServer { _, c in
@@ -247,7 +247,7 @@ import Testing
             c.write(encoded)
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let forwarded = harness.perform(
             UpstreamRequest(method: .get, url: server.baseURL + "/", headers: ["Accept-Encoding": "gzip, br"]))

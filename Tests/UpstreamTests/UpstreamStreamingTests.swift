@@ -18,8 +18,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [false, true])
-    func largeResponseWithDelegatePausingArrivesWholeAndInOrder(chunked: Bool) throws {
+    @Test(arguments: Engine.allCases, [false, true])
+    func largeResponseWithDelegatePausingArrivesWholeAndInOrder(engine: Engine, chunked: Bool) throws {
         let payload = Self.noise(count: 6 << 20, seed: 42)
         let server = try ScriptedHTTPServer { _, c in
             if chunked {
@@ -36,7 +36,7 @@ import Testing
             }
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = RecordingDelegate()
         var pauses = 0
@@ -57,13 +57,13 @@ import Testing
         #expect(pauses > 10)
     }
 
-    @Test func resumeCalledInsideTheRefusingCallbackStillResumes() throws {
+    @Test(arguments: Engine.allCases) func resumeCalledInsideTheRefusingCallbackStillResumes(engine: Engine) throws {
         let payload = Self.noise(count: 1 << 20, seed: 7)
         let server = try ScriptedHTTPServer { _, c in
             c.respond(payload)
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = RecordingDelegate()
         var refused = 0
@@ -78,7 +78,7 @@ import Testing
         #expect(d.body == payload)
     }
 
-    @Test func eventStreamIsDeliveredAsTheServerWritesIt() throws {
+    @Test(arguments: Engine.allCases) func eventStreamIsDeliveredAsTheServerWritesIt(engine: Engine) throws {
         let secondMayGo = Signal()
         let firstSeen = Signal()
         let server = try ScriptedHTTPServer { _, c in
@@ -90,7 +90,7 @@ import Testing
             c.writeChunk([])
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = RecordingDelegate()
         var snapshots: [String] = []
@@ -118,12 +118,12 @@ import Testing
         #expect(server.requests.first?.header("Accept") == "text/event-stream")
     }
 
-    @Test func requestBodyBackpressureAsksForMoreAtTheLowWaterMark() throws {
+    @Test(arguments: Engine.allCases) func requestBodyBackpressureAsksForMoreAtTheLowWaterMark(engine: Engine) throws {
         var configuration = UpstreamClientConfiguration()
         configuration.bodyHighWater = 64 * 1024
         let payload = Self.noise(count: 2 << 20, seed: 3)
         let server = try ScriptedHTTPServer(script: ScriptedHTTPServer.echoBody)
-        let harness = try LoopHarness(configuration: configuration)
+        let harness = try LoopHarness(configuration: configuration, engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let d = RecordingDelegate()
         var offset = 0
@@ -149,13 +149,13 @@ import Testing
         #expect(d.body == payload)
     }
 
-    @Test func delegateMayStartAnotherTransferFromItsCallbacks() throws {
+    @Test(arguments: Engine.allCases) func delegateMayStartAnotherTransferFromItsCallbacks(engine: Engine) throws {
         let server = try ScriptedHTTPServer { r, c in
             c.writeHead(status: 200, [("Content-Length", "\(r.target.utf8.count)")])
             c.write(r.target)
             return .keepOpen
         }
-        let harness = try LoopHarness()
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
         defer { harness.close() }
         let first = RecordingDelegate()
         let fromBody = RecordingDelegate()

@@ -32,6 +32,7 @@ struct ConfigDecoder {
             connectTimeout: setting("upstream.connect_timeout", positive),
             maxIdleConnections: setting("upstream.max_idle_connections", ValueParsers.integer(0...10_000)),
             http2: setting("upstream.http2", ValueParsers.boolean),
+            client: setting("upstream.client", ValueParsers.choice(UpstreamEngine.self)),
             streamHosts: setting("upstream.stream_hosts", ValueParsers.hostSuffixes))
         let redis = RedisSettings(
             url: setting("redis.url", RedisURL.init(parsing:)),

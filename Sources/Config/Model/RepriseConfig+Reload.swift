@@ -30,6 +30,7 @@ extension RepriseConfig {
             "upstream.connect_timeout": keeper(\.upstream.connectTimeout),
             "upstream.max_idle_connections": keeper(\.upstream.maxIdleConnections),
             "upstream.http2": keeper(\.upstream.http2),
+            "upstream.client": keeper(\.upstream.client),
             "redis.url": keeper(\.redis.url),
             "redis.key_prefix": keeper(\.redis.keyPrefix),
             "redis.timeout": keeper(\.redis.timeout),

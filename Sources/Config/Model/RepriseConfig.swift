@@ -39,8 +39,19 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var maxIdleConnections: Int
     /// `upstream.http2`
     public var http2: Bool
+    /// `upstream.client`: which engine carries requests to `url`'s origin.
+    public var client: UpstreamEngine
     /// `upstream.stream_hosts`: host suffixes stream URLs may name (lowercased, no leading dot).
     public var streamHosts: [String]
+}
+
+/// `upstream.client`: the engine for requests to `upstream.url`'s own origin.
+public enum UpstreamEngine: String, Sendable, CaseIterable {
+    /// Reprise's own HTTP/1.1 client on the event loop, where it can serve the origin (plain
+    /// `http://` with an IP address host); curl otherwise.
+    case native
+    /// libcurl for every request.
+    case curl
 }
 
 /// `redis.*`: the cache store. Value type.

@@ -29,6 +29,10 @@ public enum ConfigSchema {
             "upstream.http2", .boolean, .literal("true"),
             reload: .restart, "Offer HTTP/2 to an https upstream (ALPN); false keeps to HTTP/1.1."),
         ConfigKey(
+            "upstream.client", .choice(UpstreamEngine.allCases.map(\.rawValue)), .literal("native"),
+            reload: .restart,
+            "HTTP/1.1 engine for upstream.url's own origin: native (Reprise's own, http:// with an IP address host) or curl; other requests always use curl."),
+        ConfigKey(
             "upstream.stream_hosts", .string, .literal("replicate.net replicate.com"),
             "Hosts a stream URL may name besides upstream.url's: names equal to or under these suffixes, space-separated."),
 

@@ -1,6 +1,7 @@
 import HTTPTypes
 
-/// Assembles the final response head from the header bytes libcurl hands over.
+/// Assembles the final response head from the header bytes libcurl (or the native engine's
+/// `ResponseDecoder`, reading the raw connection) hands over.
 ///
 /// libcurl passes every header line of an exchange to CURLOPT_HEADERFUNCTION: status line and
 /// fields of each 1xx interim response (100 Continue, 103 Early Hints), those of the final
@@ -35,21 +36,34 @@ struct ResponseHeadParser {
     private(set) var version: String?
     private(set) var isComplete = false
 
+    /// Bytes of the last `feed` that belonged to the head: all of them, except when it returned
+    /// `.head`, where the rest (body bytes, for a caller that reads the raw connection) follows.
+    private(set) var consumed = 0
+
     mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard !isComplete else { return .needMore }
-        headBytes += bytes.count
-        if headBytes > Self.maxHeadBytes { return .invalid("response head larger than \(Self.maxHeadBytes) bytes") }
         var start = 0
         while let lf = bytes[start...].firstIndex(of: 0x0A) {
             line.append(contentsOf: bytes[start...lf])
+            headBytes += lf + 1 - start
             start = lf + 1
+            if headBytes > Self.maxHeadBytes { return tooLarge() }
             let outcome = endOfLine()
             line.removeAll(keepingCapacity: true)
-            if outcome != .needMore { return outcome }
+            if outcome != .needMore {
+                consumed = start
+                return outcome
+            }
         }
         line.append(contentsOf: bytes[start...])
+        headBytes += bytes.count - start
+        if headBytes > Self.maxHeadBytes { return tooLarge() }
+        consumed = bytes.count
         return .needMore
     }
+
+    /// Only bytes of the head count toward the limit: body bytes may follow in the same feed.
+    private func tooLarge() -> Outcome { .invalid("response head larger than \(Self.maxHeadBytes) bytes") }
 
     private mutating func endOfLine() -> Outcome {
         var end = line.count

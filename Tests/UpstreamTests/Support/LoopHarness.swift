@@ -18,9 +18,18 @@ final class LoopHarness: @unchecked Sendable {
     var loop: EventLoop { group.loops[0] }
     private(set) var client: UpstreamClient!
     let logSink = LogSink(fd: 2, background: false)
+    let engine: Engine
 
-    init(configuration: UpstreamClientConfiguration = UpstreamClientConfiguration()) throws {
+    /// With `.native`, `origin` (`http://127.0.0.1:port`, the scripted server's) is the
+    /// client's native origin, and `perform` checks that its requests really went native.
+    init(
+        configuration: UpstreamClientConfiguration = UpstreamClientConfiguration(), engine: Engine = .curl,
+        origin: String? = nil
+    ) throws {
         signal(SIGPIPE, SIG_IGN)
+        self.engine = engine
+        var configuration = configuration
+        if engine == .native { configuration.nativeOrigin = origin }
         group = try EventLoopGroup(loopCount: 1)
         group.start()
         let logger = Logger(sink: logSink, level: .warn)
@@ -50,10 +59,12 @@ final class LoopHarness: @unchecked Sendable {
         _ request: UpstreamRequest, delegate: RecordingDelegate = RecordingDelegate(),
         afterStart: ((UpstreamTransfer) -> Void)? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) -> RecordingDelegate {
-        onLoop {
+        let native = onLoop {
             let transfer = self.client.start(request, delegate: delegate)
             afterStart?(transfer)
+            return transfer.usesNativeEngine
         }
+        #expect(native == (engine == .native), "request went to the wrong engine", sourceLocation: sourceLocation)
         #expect(delegate.finished.wait(seconds: 20), "transfer did not finish", sourceLocation: sourceLocation)
         return delegate
     }
@@ -75,6 +86,12 @@ final class LoopHarness: @unchecked Sendable {
         onLoop { self.client = nil }
         group.stopAndJoin()
     }
+}
+
+/// Which engine a parametrised test runs against (the same HTTP/1.1 behaviour is expected of both).
+enum Engine: String, CaseIterable, Sendable {
+    case curl
+    case native
 }
 
 /// Carries a value from the loop thread back to the waiting test thread (the semaphore orders it).

@@ -52,6 +52,18 @@ final class RecordingDelegate: UpstreamTransferDelegate, @unchecked Sendable {
     }
 
     var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// A slow client: refuses the first body delivery and resumes `delay` later (from a timer
+    /// on `loop`); takes everything after that.
+    func refuseFirstBody(resumingAfter delay: Duration, on loop: EventLoop) {
+        var refused = false
+        onBody = { transfer, _ in
+            if refused { return true }
+            refused = true
+            loop.schedule(after: delay) { transfer.resumeResponse() }
+            return false
+        }
+    }
 }
 
 extension UpstreamTransfer {

@@ -44,6 +44,15 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         return .keepOpen
     }
 
+    /// Sends a head announcing 10 body bytes, then nothing until `release` fires (a stalled upstream).
+    static func headThenStall(until release: Signal) -> Script {
+        { _, c in
+            c.writeHead(status: 200, [("Content-Length", "10")])
+            _ = release.wait(seconds: 20)
+            return .close
+        }
+    }
+
     let port: Int
     private let listener: Int32
     private let script: Script
