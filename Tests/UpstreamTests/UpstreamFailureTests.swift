@@ -180,6 +180,26 @@ import Testing
         #expect(server.requests.filter { $0.target == "/create" }.map(\.body) == [body, body])
     }
 
+    @Test(arguments: Engine.allCases) func aReadIsResentWhenAReusedConnectionDiesBeforeAnswering(engine: Engine) throws {
+        // The race of reusing a connection upstream is closing as idle: it reads the request
+        // and hangs up without a word. A GET changes nothing upstream, so both engines send it
+        // again on a new connection and the caller never sees the race.
+        let server = try ScriptedHTTPServer { r, c in
+            if r.connection == 1 && r.indexOnConnection == 2 { return .close }
+            c.writeHead(status: 200, [("Content-Length", "\(r.target.utf8.count)")])
+            c.write(r.target)
+            return .keepOpen
+        }
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
+        defer { harness.close() }
+        #expect(harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/warm")).error == nil)
+        let read = harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/read"))
+        #expect(read.error == nil, "\(String(describing: read.error))")
+        #expect(read.body == Array("/read".utf8))
+        #expect(server.acceptCount == 2)
+        #expect(server.requests.filter { $0.target == "/read" }.count == 2)
+    }
+
     @Test(arguments: Engine.allCases) func bodyLongerOrShorterThanDeclaredFailsTheTransfer(engine: Engine) throws {
         let server = try ScriptedHTTPServer { r, c in
             c.writeHead(status: 200, [("Content-Length", "0")])

@@ -12,9 +12,12 @@ import HTTPTypes
 /// complete response finishes the transfer through `UpstreamClient.complete` as the last thing
 /// an I/O event does, after the connection is back in the pool.
 ///
-/// Never resends a request that may have reached upstream (a create is paid for): only when a
-/// reused connection fails before a single byte of the request was written does it try once
-/// more, on a new connection. Anything later fails the transfer (`.closed` before a response).
+/// Never resends a request that may have reached upstream and changed something (a create is
+/// paid for): a reused connection that fails before a single byte of the request was written,
+/// or — for `GET` and `HEAD`, which change nothing — that upstream closes or resets before a
+/// single byte of the answer (the race of reusing a connection upstream is closing as idle),
+/// is tried once more on a new connection. Anything else fails the transfer (`.closed` before
+/// a response).
 ///
 /// Threading: loop-bound, owned by its transfer; every member is used on the loop thread.
 /// Invariant: `connection`, when set, is `.active` (or `.connecting`, until `connected`) and
@@ -290,6 +293,16 @@ final class NativeExchange {
         if errorCode == nil && decoder.endOfInput() {
             // A close-delimited body: done (`end` closes the spent connection).
             transfer.client?.complete(transfer, error: nil)
+            return
+        }
+        if !decoder.sawResponseBytes, let connection, connection.isReused, !retried,
+            transfer.request.method == .get || transfer.request.method == .head
+        {
+            // A pooled connection upstream was closing as idle when the request went out: a read
+            // changes nothing upstream, so it is sent again, once, on a new connection.
+            retried = true
+            connection.close()
+            self.connection = pool.connect(for: self)
             return
         }
         let how = errorCode.map { "reset the connection (\(NativePool.describe($0)))" } ?? "closed the connection"
