@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import reprise_servers as servers  # noqa: E402
 
-TARGETS = ("fake", "nginx", "nginx-cache", "reprise")
+TARGETS = ("fake", "nginx", "nginx-cache", "reprise", "reprise-curl")
 NGINX = "/usr/sbin/nginx"
 
 # The fake answers at once: creates are finished when they are made (with `Prefer: wait`) and
@@ -170,7 +170,7 @@ class BenchStack:
             self.processes["nginx"] = nginx
             self.urls["nginx"] = nginx.base_url
             self.urls["nginx-cache"] = f"http://127.0.0.1:{cache_port}"
-        if "reprise" in self.targets:
+        if "reprise" in self.targets or "reprise-curl" in self.targets:
             self.redis_url = subprocess.run(
                 [str(servers.REPO_ROOT / "scripts" / "redis-test.sh"), "start", str(self.redis_dir)],
                 check=True, capture_output=True, text=True,
@@ -194,6 +194,21 @@ class BenchStack:
             )
             self.processes["reprise"] = servers.start_reprise(self.workdir, config)
             self.urls["reprise"] = self.processes["reprise"].base_url
+        if "reprise-curl" in self.targets:
+            # The same Reprise with every upstream request on libcurl (`upstream.client: curl`):
+            # what an https:// or host-name upstream (Replicate's own) goes through, since the
+            # native engine serves http:// origins with an IP address host only.
+            config = servers.write_reprise_config(
+                self.workdir / "reprise-curl.yaml",
+                upstream_url=fake.base_url,
+                redis_url=self.redis_url,
+                key_prefix=f"reprise-bench-curl-{uuid.uuid4().hex[:8]}:",
+                extra_yaml=REPRISE_EXTRA_YAML,
+                upstream_client="curl",
+            )
+            self.processes["reprise-curl"] = servers.start_reprise(
+                self.workdir, config, log_name="reprise-curl.log", name="reprise-curl")
+            self.urls["reprise-curl"] = self.processes["reprise-curl"].base_url
         auth = {"Authorization": f"Bearer {self.token}"}
         for name, url in self.urls.items():
             deadline = time.monotonic() + 30
@@ -281,7 +296,7 @@ class BenchStack:
         return [p.log_path for p in self.processes.values()]
 
     def __exit__(self, *exc) -> None:
-        for name in ("reprise", "nginx", "fake"):
+        for name in ("reprise", "reprise-curl", "nginx", "fake"):
             process = self.processes.get(name)
             if process is not None:
                 self.exit_codes[name] = process.terminate()

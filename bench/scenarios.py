@@ -4,7 +4,10 @@ A target is one of the servers the harness starts (bench_stack.TARGETS): `fake` 
 Replicate API itself: the reference ceiling), `nginx` (Debian's nginx as a pass-through proxy
 to the fake), `nginx-cache` (the same nginx on another port, with `proxy_cache` set up to cache
 POSTs keyed on the request body: the simplest cache a user would put in front of Replicate
-instead of Reprise) and `reprise` (release build, proxying to the same fake).
+instead of Reprise), `reprise` (release build, proxying to the same fake; its upstream requests
+take the native HTTP/1.1 engine, since the fake is an http:// IP origin) and `reprise-curl`
+(the same with `upstream.client: curl`: the libcurl path an https:// upstream such as
+api.replicate.com takes, measured beside it in the pass-through and miss scenarios).
 
 A scenario's `kind` picks the runner in bench.py: `wrk` (throughput and latency, one Lua
 script per scenario), `sse` (time to the first event and to the end of a stream, bench/runners.py)
@@ -54,7 +57,7 @@ SCENARIOS = [
     Scenario(
         name="passthrough-get",
         description="GET a model (small JSON answer) through the proxy; nothing cached",
-        targets=("fake", "nginx", "reprise"),
+        targets=("fake", "nginx", "reprise", "reprise-curl"),
     ),
     Scenario(
         name="hit-small",
@@ -74,7 +77,7 @@ SCENARIOS = [
         name="miss",
         description="POST a create with a new input each time (`Prefer: wait`; the fake answers at once): "
                     "lookup, forward, store",
-        targets=("fake", "nginx", "nginx-cache", "reprise"),
+        targets=("fake", "nginx", "nginx-cache", "reprise", "reprise-curl"),
         method="POST", path=HELLO_WORLD_CREATE, lua="unique-create.lua", count_creates=True,
     ),
     Scenario(

@@ -242,15 +242,18 @@ def write_reprise_config(
     redis_url: str,
     key_prefix: str,
     extra_yaml: str = "",
+    upstream_client: Optional[str] = None,
 ) -> Path:
-    """A config in the contract's format (contract.md, "Config file")."""
+    """A config in the contract's format (contract.md, "Config file"); `upstream_client` sets
+    `upstream.client` (native | curl) when given."""
     path.write_text(
         "# Generated for a test or benchmark run.\n"
         "listen: 127.0.0.1:0\n"
         "upstream:\n"
         f"  url: {upstream_url}\n"
         "  timeout: 60s\n"
-        "redis:\n"
+        + (f"  client: {upstream_client}\n" if upstream_client else "")
+        + "redis:\n"
         f"  url: {redis_url}\n"
         f'  key_prefix: "{key_prefix}"\n'
         "cache:\n"
@@ -259,10 +262,12 @@ def write_reprise_config(
     return path
 
 
-def start_reprise(workdir: Path, config_path: Path, log_name: str = "reprise.log") -> ManagedProcess:
+def start_reprise(workdir: Path, config_path: Path, log_name: str = "reprise.log",
+                  name: str = "reprise") -> ManagedProcess:
     binary = release_binary("reprise", "REPRISE_BIN")
-    argv = [str(binary), "--config", str(config_path), "--port-file", str(workdir / "reprise.port")]
-    reprise = ManagedProcess("reprise", argv, workdir / log_name, workdir / "reprise.port", env=clean_env())
+    port_file = workdir / f"{name}.port"
+    argv = [str(binary), "--config", str(config_path), "--port-file", str(port_file)]
+    reprise = ManagedProcess(name, argv, workdir / log_name, port_file, env=clean_env())
     reprise.start()
     reprise.wait_http_ok("/healthz")
     return reprise
