@@ -185,30 +185,12 @@ class BenchStack:
                             ["latency-monitor-threshold", "10"]):
                 subprocess.run(["redis-cli", "-u", self.redis_url, "CONFIG", "SET", *setting],
                                check=True, capture_output=True)
-            config = servers.write_reprise_config(
-                self.workdir / "reprise.yaml",
-                upstream_url=fake.base_url,
-                redis_url=self.redis_url,
-                key_prefix=f"reprise-bench-{uuid.uuid4().hex[:8]}:",
-                extra_yaml=REPRISE_EXTRA_YAML,
-            )
-            self.processes["reprise"] = servers.start_reprise(self.workdir, config)
-            self.urls["reprise"] = self.processes["reprise"].base_url
+            self._start_reprise(fake, "reprise", client=None)
         if "reprise-curl" in self.targets:
             # The same Reprise with every upstream request on libcurl (`upstream.client: curl`):
             # what an https:// or host-name upstream (Replicate's own) goes through, since the
             # native engine serves http:// origins with an IP address host only.
-            config = servers.write_reprise_config(
-                self.workdir / "reprise-curl.yaml",
-                upstream_url=fake.base_url,
-                redis_url=self.redis_url,
-                key_prefix=f"reprise-bench-curl-{uuid.uuid4().hex[:8]}:",
-                extra_yaml=REPRISE_EXTRA_YAML,
-                upstream_client="curl",
-            )
-            self.processes["reprise-curl"] = servers.start_reprise(
-                self.workdir, config, log_name="reprise-curl.log", name="reprise-curl")
-            self.urls["reprise-curl"] = self.processes["reprise-curl"].base_url
+            self._start_reprise(fake, "reprise-curl", client="curl")
         auth = {"Authorization": f"Bearer {self.token}"}
         for name, url in self.urls.items():
             deadline = time.monotonic() + 30
@@ -247,6 +229,18 @@ class BenchStack:
             process.terminate()
             last_error = (ngdir / "nginx-error.log").read_text(errors="replace")[-500:]
         raise servers.ProcessFailed(f"nginx did not start: {last_error}")
+
+    def _start_reprise(self, fake, name: str, client: Optional[str]) -> None:
+        config = servers.write_reprise_config(
+            self.workdir / f"{name}.yaml",
+            upstream_url=fake.base_url,
+            redis_url=self.redis_url,
+            key_prefix=f"{name}-bench-{uuid.uuid4().hex[:8]}:",
+            extra_yaml=REPRISE_EXTRA_YAML,
+            upstream_client=client,
+        )
+        self.processes[name] = servers.start_reprise(self.workdir, config, log_name=f"{name}.log", name=name)
+        self.urls[name] = self.processes[name].base_url
 
     def rss_kib(self, target: str) -> int:
         """VmRSS of the target's process and its children (nginx's workers)."""
