@@ -30,11 +30,23 @@ public struct HTTPHeaderName: Hashable, Sendable, ExpressibleByStringLiteral, Cu
         return String(decoding: s.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
-    /// True when `raw` (any case) names this header.
+    /// True when `raw` (any case) names this header. Runs for every field of every lookup, so
+    /// it compares contiguous bytes when both strings have them (native strings do).
     public func matches(_ raw: String) -> Bool {
         let a = raw.utf8
         let b = lowercased.utf8
         guard a.count == b.count else { return false }
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in Self.equalFolding(x, y) }
+        }
+        if let fast, let result = fast { return result }
+        return Self.equalFolding(a, b)
+    }
+
+    /// `a` lowercased (ASCII) equals `b`; same lengths.
+    @inline(__always)
+    private static func equalFolding<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool
+    where A.Element == UInt8, B.Element == UInt8 {
         for (x, y) in zip(a, b) {
             let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
             if lx != y { return false }

@@ -50,13 +50,31 @@ public enum ForwardingPolicy {
 
     /// True when a response body is JSON that may carry Replicate's absolute URLs.
     public static func isRewritableJSON(_ headers: HTTPHeaders) -> Bool {
-        guard headers[.contentEncoding] == nil || headers[.contentEncoding] == "identity" else { return false }
+        if let encoding = headers[.contentEncoding], encoding != "identity" { return false }
         guard let ct = headers[.contentType] else { return false }
-        let mediaType = HTTPHeaderName(String(ct.split(separator: ";", maxSplits: 1).first ?? "").trimmingASCIISpacesString())
-        return mediaType.lowercased == "application/json" || mediaType.lowercased.hasSuffix("+json")
+        // The media type: before any `;`, spaces trimmed, compared without case (every answer
+        // passes through here, so on the bytes, without building strings).
+        let utf8 = ct.utf8
+        let mediaType = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+        var start = mediaType.startIndex
+        var end = mediaType.endIndex
+        while start < end, mediaType[start] == 0x20 || mediaType[start] == 0x09 { start = utf8.index(after: start) }
+        while start < end, mediaType[utf8.index(before: end)] == 0x20 || mediaType[utf8.index(before: end)] == 0x09 {
+            end = utf8.index(before: end)
+        }
+        let trimmed = mediaType[start..<end]
+        return equalFolding(trimmed, "application/json") || hasSuffixFolding(trimmed, "+json")
     }
-}
 
-extension String {
-    func trimmingASCIISpacesString() -> String { String(self[...].trimmingASCIISpaces()) }
+    private static func equalFolding(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { want in
+            bytes.count == want.count && zip(bytes, want).allSatisfy { (($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0) == $1 }
+        }
+    }
+
+    private static func hasSuffixFolding(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { want in
+            bytes.count >= want.count && equalFolding(bytes.suffix(want.count), lowercase)
+        }
+    }
 }

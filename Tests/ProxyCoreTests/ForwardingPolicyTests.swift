@@ -42,7 +42,9 @@ import Testing
         ("application/json", nil, true), ("application/json; charset=utf-8", nil, true),
         ("Application/JSON", nil, true), ("application/problem+json", nil, true),
         ("text/event-stream", nil, false), ("text/plain", nil, false), ("application/json", "gzip", false),
-        ("application/json", "identity", true),
+        ("application/json", "identity", true), ("  application/json  ; x=1", nil, true), ("\tAPPLICATION/VND.API+JSON", nil, true),
+        ("application/jsonx", nil, false), ("+json", nil, true), ("json", nil, false), ("", nil, false), (";", nil, false),
+        ("application/json-seq", nil, false), ("x+JSON ;", nil, true),
     ] as [(String, String?, Bool)])
     func rewritableJSON(contentType: String, encoding: String?, expected: Bool) {
         var h = HTTPHeaders([("Content-Type", contentType)])

@@ -123,6 +123,9 @@ struct ResponseDecoder {
         }
     }
 
+    /// The transfer coding whose framing the decoder reads (compared without case).
+    private static let chunked = HTTPHeaderName("chunked")
+
     private struct FramingError: Error {
         let reason: String
     }
@@ -130,25 +133,40 @@ struct ResponseDecoder {
     /// How the body of `head` is delimited (RFC 9112 §6.3).
     private static func framing(of head: HTTPResponseHead, isHeadRequest: Bool) -> Result<Framing, FramingError> {
         if isHeadRequest || head.status < 200 || head.status == 204 || head.status == 304 { return .success(.none) }
-        let codings = head.headers.values(.transferEncoding)
-        if !codings.isEmpty {
-            let last = codings.last!.split(separator: ",").last.map { $0.trimmingASCIISpaces() } ?? ""
-            return .success(HTTPHeaderName("chunked").matches(String(last)) ? .chunked : .untilClose)
-        }
-        let lengths = head.headers.values(.contentLength)
-        guard !lengths.isEmpty else { return .success(.untilClose) }
+        // One pass over the fields (every response comes through here): the last coding, and
+        // every Content-Length value.
+        var lastCoding: String?
         var length: Int?
-        for field in lengths {
-            for part in field.split(separator: ",", omittingEmptySubsequences: false) {
+        var lengthError: String?
+        for field in head.headers {
+            if HTTPHeaderName.transferEncoding.matches(field.name) {
+                lastCoding = field.value
+                continue
+            }
+            guard lengthError == nil, HTTPHeaderName.contentLength.matches(field.name) else { continue }
+            for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
                 let text = part.trimmingASCIISpaces()
                 guard !text.isEmpty, text.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                     let n = Int(text)
-                else { return .failure(FramingError(reason: "invalid Content-Length")) }
-                if let length, length != n { return .failure(FramingError(reason: "conflicting Content-Length values")) }
+                else {
+                    lengthError = "invalid Content-Length"
+                    break
+                }
+                if let length, length != n {
+                    lengthError = "conflicting Content-Length values"
+                    break
+                }
                 length = n
             }
         }
-        return .success(.length(length!))
+        // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3), whatever that says.
+        if let lastCoding {
+            let last = lastCoding.split(separator: ",").last.map { $0.trimmingASCIISpaces() } ?? ""
+            return .success(Self.chunked.matches(String(last)) ? .chunked : .untilClose)
+        }
+        if let lengthError { return .failure(FramingError(reason: lengthError)) }
+        guard let length else { return .success(.untilClose) }
+        return .success(.length(length))
     }
 
     private static func keepsAlive(_ head: HTTPResponseHead, version: String, framing: Framing) -> Bool {

@@ -154,6 +154,8 @@ import Testing
         ("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx", false),
         ("HTTP/1.0 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\nx", true),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n1\r\nx\r\n0\r\n\r\n", false),
+        // Transfer-Encoding overrides a Content-Length, even one that does not parse.
+        ("HTTP/1.1 200 OK\r\nContent-Length: nope\r\nTransfer-Encoding: CHUNKED\r\n\r\n1\r\nx\r\n0\r\n\r\n", false),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nx", false),
     ])
     func keepAliveFollowsVersionConnectionAndFraming(text: String, keepAlive: Bool) {
