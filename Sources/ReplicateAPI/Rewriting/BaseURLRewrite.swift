@@ -56,8 +56,10 @@ public struct BaseURLRewrite: Hashable, Sendable {
     }
 
     private static func trimmingTrailingSlashes(_ s: String) -> String {
+        // Built per relayed answer; bases rarely end in `/`, so look at the last byte first.
+        guard s.utf8.last == UInt8(ascii: "/") else { return s }
         var t = s[...]
-        while t.hasSuffix("/") { t = t.dropLast() }
+        while t.utf8.last == UInt8(ascii: "/") { t = t.dropLast() }
         return String(t)
     }
 }

@@ -66,8 +66,11 @@ public struct APIPath: Hashable, Sendable {
 
     /// The absolute upstream URL: `base` (trailing `/` removed) followed by `upstreamTarget`.
     public func upstreamURL(base: String) -> String {
+        // Configured bases come without a trailing `/` (the config drops it): the usual case
+        // is one concatenation.
+        guard base.utf8.last == UInt8(ascii: "/") else { return base + upstreamTarget }
         var b = base[...]
-        while b.hasSuffix("/") { b = b.dropLast() }
+        while b.utf8.last == UInt8(ascii: "/") { b = b.dropLast() }
         return b + upstreamTarget
     }
 
