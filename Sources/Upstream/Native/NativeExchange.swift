@@ -62,7 +62,7 @@ final class NativeExchange {
                 self.transfer.abort(with: UpstreamError(kind: .timeout, message: "transfer took longer than \(ms) ms"))
             }
         }
-        if let idle = pool.checkout() {
+        if let idle = pool.checkout(verify: !Self.isResendable(transfer.request.method)) {
             attach(idle)
         } else {
             connection = pool.connect(for: self)
@@ -288,6 +288,10 @@ final class NativeExchange {
         }
     }
 
+    /// Methods that change nothing upstream: sent again when a reused connection turns out to
+    /// have been closed before answering.
+    static func isResendable(_ method: HTTPMethod) -> Bool { method == .get || method == .head }
+
     /// Upstream closed the connection (`errorCode` nil) or reset it.
     private func inputEnded(errorCode: Int32?) {
         if errorCode == nil && decoder.endOfInput() {
@@ -296,7 +300,7 @@ final class NativeExchange {
             return
         }
         if !decoder.sawResponseBytes, let connection, connection.isReused, !retried,
-            transfer.request.method == .get || transfer.request.method == .head
+            Self.isResendable(transfer.request.method)
         {
             // A pooled connection upstream was closing as idle when the request went out: a read
             // changes nothing upstream, so it is sent again, once, on a new connection.
