@@ -26,19 +26,36 @@ public struct AuthToken: Sendable, CustomStringConvertible, CustomDebugStringCon
     /// ignored. Nil for another scheme, an empty token, or a token with inner whitespace or
     /// control bytes.
     public init?(authorization value: String) {
-        let trimmed = value[...].trimmingASCIISpaces()
-        guard let space = trimmed.utf8.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) else { return nil }
-        let schemeName = trimmed[..<space].utf8
-        if AuthToken.equalsIgnoringASCIICase(schemeName, "bearer") {
+        // Every create parses its token: one pass over contiguous bytes.
+        let parsed = value.utf8.withContiguousStorageIfAvailable { AuthToken.parse(UnsafeRawBufferPointer($0)) }
+            ?? Array(value.utf8).withUnsafeBytes { AuthToken.parse($0) }
+        guard let parsed else { return nil }
+        (scheme, secret) = parsed
+    }
+
+    private static func parse(_ b: UnsafeRawBufferPointer) -> (Scheme, [UInt8])? {
+        func isSpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 }
+        var start = 0
+        var end = b.count
+        while start < end && isSpace(b[start]) { start += 1 }
+        while end > start && isSpace(b[end - 1]) { end -= 1 }
+        var space = start
+        while space < end && !isSpace(b[space]) { space += 1 }
+        guard space < end else { return nil }
+        let schemeName = UnsafeRawBufferPointer(rebasing: b[start..<space])
+        let scheme: Scheme
+        if equalsIgnoringASCIICase(schemeName, "bearer") {
             scheme = .bearer
-        } else if AuthToken.equalsIgnoringASCIICase(schemeName, "token") {
+        } else if equalsIgnoringASCIICase(schemeName, "token") {
             scheme = .token
         } else {
             return nil
         }
-        let token = trimmed[space...].trimmingASCIISpaces().utf8
+        var tokenStart = space
+        while tokenStart < end && isSpace(b[tokenStart]) { tokenStart += 1 }
+        let token = UnsafeRawBufferPointer(rebasing: b[tokenStart..<end])
         guard !token.isEmpty, token.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
-        secret = Array(token)
+        return (scheme, Array(token))
     }
 
     /// The token of a request: nil without an `Authorization` field, with an unusable one, or
@@ -55,7 +72,7 @@ public struct AuthToken: Sendable, CustomStringConvertible, CustomDebugStringCon
     }
 
     /// `lowercase` must be lowercase ASCII.
-    private static func equalsIgnoringASCIICase(_ s: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+    private static func equalsIgnoringASCIICase(_ s: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
         lowercase.withUTF8Buffer { expected in
             s.count == expected.count
                 && zip(s, expected).allSatisfy { (($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0) == $1 }
