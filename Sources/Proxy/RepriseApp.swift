@@ -67,8 +67,11 @@ public final class RepriseApp: Sendable {
                     shard.increment(MetricSeries(.redisErrors))
                     // Counted every time; logged at most once a second (an outage fails every write).
                     if let suppressed = warnings.admit("redis-write." + error.kind.rawValue, nowNanos: loop.now) {
+                        // A timed-out write was still sent (it usually lands); an `unavailable` one
+                        // (not connected, too many pending) was not: the detail tells them apart.
                         logger.warn(
-                            "redis write failed", ["error": .string(error.kind.rawValue), "suppressed": .int(suppressed)])
+                            "redis write failed",
+                            ["error": .string(error.kind.rawValue), "detail": .string(error.detail), "suppressed": .int(suppressed)])
                     }
                 }
                 let responder = ProxyResponder(

@@ -60,7 +60,9 @@ def redis_outage(d: dict) -> str:
         f"{w['socket_errors']}, X-Cache-Status {_codes(w['cache'])}.",
         "",
         f"- `reprise_redis_errors_total` grew by **{_num(d['redis_errors_delta'])}**; lookups counted "
-        f"`result=\"error\"`: {_num(d['lookup_errors_delta'])}.",
+        f"`result=\"error\"`: {_num(d['lookup_errors_delta'])}"
+        + (f"; hits answered from the hot tier's grace while Redis was away: **{_num(d['grace_hits_during_outage'])}**."
+           if "grace_hits_during_outage" in d else "."),
         f"- `/readyz` answered 503 **{d['readyz_503_after_s'] * 1000:.0f} ms** after the kill: `{d['readyz_body']}`",
         f"- After `redis-server` was started again on the same port: `/readyz` 200 after "
         f"**{d['readyz_200_after_restart_s']:.2f} s**, hits growing again after {d['hits_resumed_after_restart_s']:.2f} s.",

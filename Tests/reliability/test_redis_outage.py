@@ -1,9 +1,10 @@
 """Issue 7, item 1: Redis goes away or slows down; Reprise fails open.
 
 - Outage under load: wrk sends creates (hits once warm) while redis-server is killed and later
-  started again on the same port. Every request is answered by forwarding (no 5xx),
-  `reprise_redis_errors_total` grows, `/readyz` is 503 naming Redis while it is down and 200
-  once it is back, and hits come back by themselves.
+  started again on the same port. No request fails (no 5xx): inputs the event loops hold are
+  still answered HIT from the hot tier's grace (`cache.hot_grace`, 30 s), an input nobody
+  holds is forwarded (MISS), `reprise_redis_errors_total` grows, `/readyz` is 503 naming Redis
+  while it is down and 200 once it is back, and hits come back by themselves.
 - Slow Redis: `DEBUG SLEEP` freezes Redis; creates do not wait for it longer than
   `redis.timeout`: they are forwarded (MISS) and the timeouts are counted as Redis errors
   (with `cache.hot_ttl: 0s`, so that every create asks Redis).
@@ -54,6 +55,9 @@ def test_redis_outage_under_load_fails_open_and_recovers(stack_factory, redis_fa
                            "reprise_redis_errors_total to grow")
         time.sleep(profile.outage_phase_seconds)  # load against a Reprise without Redis
         outage_probe_samples = len(probe.in_phase("outage"))
+        # An input no loop holds has nothing to stand in for Redis: it fails open.
+        unheld = stack.create(f"never held {run}")
+        grace_hits = stack.metric("reprise_hot_tier_lookups_total", source="grace")
 
         probe.phase = "restarting"
         restarted_at = time.monotonic()
@@ -78,8 +82,11 @@ def test_redis_outage_under_load_fails_open_and_recovers(stack_factory, redis_fa
     assert {s.status for s in probe.samples} == {201}, support.count_by(s.status for s in probe.samples)
     outage = probe.in_phase("outage")
     assert outage_probe_samples > 0
-    # While Redis was away the probe's fixed input could not be a hit: it was forwarded.
-    assert any(s.cache == "MISS" for s in outage), support.count_by(s.cache for s in outage)
+    # While Redis was away the probe's fixed input, which the loops held, was still a hit
+    # (the grace), and an input nobody held was forwarded.
+    assert any(s.cache == "HIT" for s in outage), support.count_by(s.cache for s in outage)
+    assert grace_hits > 0
+    assert (unheld.status, unheld.cache_status) == (201, "MISS"), (unheld.status, unheld.cache_status, unheld.text)
     assert errors_delta > 0 and lookup_errors > 0
 
     # After recovery the cache works again by itself: a new input misses once, then hits.
@@ -97,6 +104,7 @@ def test_redis_outage_under_load_fails_open_and_recovers(stack_factory, redis_fa
         "probe": {phase: probe.summary(phase) for phase in PHASES},
         "probe_cache": {phase: support.count_by(s.cache for s in probe.in_phase(phase)) for phase in PHASES},
         "redis_errors_delta": errors_delta,
+        "grace_hits_during_outage": grace_hits,
         "lookup_errors_delta": lookup_errors,
         "readyz_503_after_s": round(not_ready_after, 3),
         "readyz_body": not_ready.text,
