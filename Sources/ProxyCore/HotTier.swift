@@ -176,9 +176,16 @@ public final class HotTier {
         let graceUntil = servableUntil == 0
             ? 0 : min(now &+ UInt64(storeTTLMillis ?? 0) &* 1_000_000, servableUntil &+ graceNanos)
         if var known = entries[key], known.raw == raw {
-            // A read that says nothing of the store's TTL (a coalescing poll) only reuses the
-            // decode; it must not end, or restart, a window a lookup opened.
-            guard storeTTLMillis != nil else { return known }
+            // A read that says nothing of the store's TTL (a coalescing poll, or a key Redis keeps
+            // without expiry) only reuses the decode; it must not end, or restart, a window a
+            // lookup opened. It did reach Redis, though: a refresh it answers is over, and a
+            // failover ends (the next refresh, or the window's end, asks Redis again).
+            guard storeTTLMillis != nil else {
+                known.refreshing = false
+                known.failedRetryAt = 0
+                entries[key] = known
+                return known
+            }
             known.servableUntil = servableUntil
             known.graceUntil = graceUntil
             known.failedRetryAt = 0

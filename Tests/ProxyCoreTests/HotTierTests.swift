@@ -161,6 +161,12 @@ extension SHA256Hasher: HashSink {}
         _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: 60_000, now: 4 * Self.second)
         #expect(tier.servable(Self.key(1), now: 4 * Self.second) != nil)
         #expect(tier.failingOver(Self.key(1), now: 5 * Self.second + 1) == nil, "Redis is asked again after the window")
+        // A read that reaches Redis without a TTL (a coalescing read) also ends a failover and
+        // the refresh it answered.
+        tier.readFailed(Self.key(1), now: 5 * Self.second)
+        #expect(tier.claimRefresh(Self.key(1), now: 5 * Self.second + retry))
+        _ = tier.adopt(Self.key(1), raw: raw, storeTTLMillis: nil, now: 5 * Self.second + retry + 1)
+        #expect(tier.failingOver(Self.key(1), now: 6 * Self.second) == nil)
         // A failed read of a key not held changes nothing.
         tier.readFailed(Self.key(2), now: 0)
         #expect(tier.failingOver(Self.key(2), now: 0) == nil && tier.entryCount == 1)

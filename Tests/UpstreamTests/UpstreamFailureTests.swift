@@ -200,6 +200,27 @@ import Testing
         #expect(server.requests.filter { $0.target == "/read" }.count == 2)
     }
 
+    @Test(arguments: Engine.allCases) func aResentReadCarriesItsBodyAgain(engine: Engine) throws {
+        // A GET with a body (pass-through sends what the client sent) on a reused connection
+        // that upstream closes after reading it: the second attempt sends the body again.
+        let server = try ScriptedHTTPServer { r, c in
+            if r.connection == 1 && r.indexOnConnection == 2 { return .close }
+            c.writeHead(status: 200, [("Content-Length", "\(r.body.count)")])
+            c.write(r.body)
+            return .keepOpen
+        }
+        let harness = try LoopHarness(engine: engine, origin: server.baseURL)
+        defer { harness.close() }
+        #expect(harness.perform(UpstreamRequest(method: .get, url: server.baseURL + "/warm")).error == nil)
+        let body = Array("ten bytes!".utf8)
+        let read = harness.perform(
+            UpstreamRequest(method: .get, url: server.baseURL + "/read", body: .streamed(length: body.count))
+        ) { $0.appendBody(body) }
+        #expect(read.error == nil, "\(String(describing: read.error))")
+        #expect(read.body == body)
+        #expect(server.requests.filter { $0.target == "/read" }.map(\.body) == [body, body])
+    }
+
     @Test(arguments: Engine.allCases) func bodyLongerOrShorterThanDeclaredFailsTheTransfer(engine: Engine) throws {
         let server = try ScriptedHTTPServer { r, c in
             c.writeHead(status: 200, [("Content-Length", "0")])

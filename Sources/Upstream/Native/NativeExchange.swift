@@ -62,7 +62,7 @@ final class NativeExchange {
                 self.transfer.abort(with: UpstreamError(kind: .timeout, message: "transfer took longer than \(ms) ms"))
             }
         }
-        if let idle = pool.checkout(verify: !Self.isResendable(transfer.request.method)) {
+        if let idle = pool.checkout() {
             attach(idle)
         } else {
             connection = pool.connect(for: self)
@@ -300,7 +300,7 @@ final class NativeExchange {
             return
         }
         if !decoder.sawResponseBytes, let connection, connection.isReused, !retried,
-            Self.isResendable(transfer.request.method)
+            Self.isResendable(transfer.request.method), transfer.body?.rewind(to: 0) != false
         {
             // A pooled connection upstream was closing as idle when the request went out: a read
             // changes nothing upstream, so it is sent again, once, on a new connection.

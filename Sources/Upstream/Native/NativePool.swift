@@ -5,9 +5,8 @@ import EventLoop
 /// (non-blocking connect, TCP_NODELAY, `connectTimeout`), lending idle ones to exchanges, and
 /// keeping at most `maxIdle` open between requests.
 ///
-/// An idle connection is checked before it is lent for a request that cannot be sent twice (a
-/// `MSG_PEEK`: upstream may have closed it in this very loop tick, before its event was read;
-/// a `GET` or `HEAD` is resent instead when that happens), and closed when it speaks while idle
+/// An idle connection is checked before it is lent (a `MSG_PEEK`: upstream may have closed it,
+/// or written to it, in this very loop tick, before its event was read), and closed when it speaks while idle
 /// (upstream closed or reset it, or sent bytes nobody asked for) or has been idle for
 /// `maxIdleAge` (curl's default for its pool, so that both engines let go alike).
 ///
@@ -33,12 +32,12 @@ final class NativePool {
         self.connectTimeout = connectTimeout
     }
 
-    /// A live idle connection, now `.active`, or nil when none is left. `verify` peeks at it
-    /// first (a system call); a caller that may send its request again when the connection
-    /// turns out closed (a `GET`) skips it.
-    func checkout(verify: Bool) -> NativeConnection? {
+    /// A live idle connection, now `.active`, or nil when none is left. Every one is peeked at
+    /// first: bytes waiting on an idle connection (an unasked `408`, leftovers) must never be
+    /// read as the next request's answer, whatever its method.
+    func checkout() -> NativeConnection? {
         while let connection = idle.popLast() {
-            if !verify || connection.looksAlive() {
+            if connection.looksAlive() {
                 connection.state = .active
                 return connection
             }

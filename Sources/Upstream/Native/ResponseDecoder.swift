@@ -110,6 +110,11 @@ struct ResponseDecoder {
         case .invalid(let reason):
             return (.invalid(reason), bytes.count)
         case .head(let head):
+            // The native engine frames the body from these fields: one it could not read (a
+            // space before the colon, no colon) might have been the framing.
+            guard headParser.droppedFieldLines == 0 else {
+                return (.invalid("a response header line is not a valid field"), headParser.consumed)
+            }
             let version = headParser.version ?? "1.1"
             switch Self.framing(of: head, isHeadRequest: isHeadRequest) {
             case .failure(let reason):

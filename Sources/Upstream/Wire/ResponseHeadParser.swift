@@ -35,6 +35,8 @@ struct ResponseHeadParser {
     /// The HTTP version token of the final status line (`1.1`, `2`), once known.
     private(set) var version: String?
     private(set) var isComplete = false
+    /// Field lines of the final head dropped as unreadable (no colon, or a name not a token).
+    private(set) var droppedFieldLines = 0
 
     /// Bytes of the last `feed` that belonged to the head: all of them, except when it returned
     /// `.head`, where the rest (body bytes, for a caller that reads the raw connection) follows.
@@ -108,6 +110,7 @@ struct ResponseHeadParser {
         if code < 200 && code != 101 {
             status = nil
             headers = HTTPHeaders()
+            droppedFieldLines = 0
             return .needMore
         }
         isComplete = true
@@ -131,11 +134,19 @@ struct ResponseHeadParser {
 
     /// Adds `name: value`. A line with no colon or a name that is not a token is dropped rather
     /// than failing the exchange: curl already accepted the response, and the field is not one
-    /// anybody could act on.
+    /// anybody could act on. Dropped lines are counted (`droppedFieldLines`): an engine that
+    /// frames the body from these fields must refuse a head it could not read whole
+    /// (`Transfer-Encoding : chunked` would otherwise change the framing, RFC 9112 §5.1).
     private mutating func addField(_ content: ArraySlice<UInt8>) {
-        guard let colon = content.firstIndex(of: 0x3A), colon > content.startIndex else { return }
+        guard let colon = content.firstIndex(of: 0x3A), colon > content.startIndex else {
+            droppedFieldLines += 1
+            return
+        }
         let name = content[..<colon]
-        guard name.allSatisfy(HTTPMethod.isTokenChar) else { return }
+        guard name.allSatisfy(HTTPMethod.isTokenChar) else {
+            droppedFieldLines += 1
+            return
+        }
         let value = Self.trimmed(content[(colon + 1)...])
         headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }

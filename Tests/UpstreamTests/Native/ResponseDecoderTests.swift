@@ -184,6 +184,9 @@ import Testing
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 5000) + "\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: " + String(repeating: "t", count: 70_000) + "\r\n\r\n",
         "SMTP/1.1 200 OK\r\n\r\n",
+        // A field the parser cannot read might have been the framing (RFC 9112 §5.1).
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding : chunked\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nno colon here\r\n\r\nok",
     ])
     func malformedResponsesAreInvalid(text: String) {
         for step in [1, 5, 100_000] {
