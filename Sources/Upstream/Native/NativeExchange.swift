@@ -37,6 +37,9 @@ final class NativeExchange {
     /// The whole request, last chunk included, is in `output` (it may not all be written yet).
     private var requestQueued = false
     private var retried = false
+    /// Upstream stopped taking the request (a send failed): nothing more is written, and the
+    /// read side decides how the exchange ends (an early answer, or the end of the connection).
+    private var writeClosed = false
     private var totalTimer: TimerHandle?
 
     /// Largest body piece moved into `output` at once.
@@ -80,7 +83,7 @@ final class NativeExchange {
             pool.abandonConnect(of: connection)
             return
         }
-        let reusable = clean && decoder.isComplete && decoder.keepAlive && requestQueued
+        let reusable = clean && decoder.isComplete && decoder.keepAlive && requestQueued && !writeClosed
             && outputSent == output.count && !connection.hasUnreadBytes
         if reusable {
             connection.requestsServed += 1
@@ -147,7 +150,7 @@ final class NativeExchange {
     /// Writes what is queued, refilling from the body until the socket is full, the body has
     /// nothing more for now (the send side pauses) or the request is out.
     private func flush() {
-        guard let connection, transfer.phase == .running else { return }
+        guard let connection, transfer.phase == .running, !writeClosed else { return }
         while true {
             if outputSent == output.count {
                 output.removeAll(keepingCapacity: true)
@@ -186,15 +189,21 @@ final class NativeExchange {
             self.connection = pool.connect(for: self)
             return
         }
-        let kind: UpstreamError.Kind = decoder.headComplete ? .protocolError : .closed
-        transfer.abort(with: UpstreamError(kind: kind, message: "sending the request failed: \(NativePool.describe(code))"))
+        // Upstream may have answered before it stopped reading (a 401 or 413 to a large
+        // create) and then closed or reset the connection: that answer is the caller's. Stop
+        // writing and read; the answer, or the end of the connection (reported at once, since
+        // it is closed), decides — `inputEnded` fails the transfer when no answer came.
+        writeClosed = true
+        output.removeAll()
+        outputSent = 0
+        updateInterest()
     }
 
     private func updateInterest() {
         guard let connection else { return }
         var interest: IOInterest = []
         if !transfer.receivePaused { interest.insert(.read) }
-        if outputSent < output.count { interest.insert(.write) }
+        if outputSent < output.count && !writeClosed { interest.insert(.write) }
         connection.setInterest(interest)
     }
 

@@ -138,4 +138,34 @@ import Testing
         defer { harness.close() }
         #expect(harness.onLoop { harness.client.nativePool == nil })
     }
+
+    /// Upstream answers a large create before reading its body (a 413), then closes with the
+    /// body unread, which resets the connection under the engine's next send: the answer is
+    /// what the caller gets, not a send failure.
+    @Test func anEarlyAnswerWinsOverTheSendItCutShort() throws {
+        let (listener, port) = try TestSockets.bind(listening: true)
+        let served = Signal()
+        let thread = Thread {
+            let fd = accept(listener, nil, nil)
+            defer { served.fire() }
+            guard fd >= 0 else { return }
+            var head: [UInt8] = []
+            var byte: UInt8 = 0
+            while !head.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)), read(fd, &byte, 1) == 1 { head.append(byte) }
+            let answer = Array("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 7\r\nConnection: close\r\n\r\ntoo big".utf8)
+            _ = answer.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)  // with the body unread: a reset
+        }
+        thread.start()
+        defer { close(listener) }
+        let origin = "http://127.0.0.1:\(port)"
+        let harness = try LoopHarness(engine: .native, origin: origin)
+        defer { harness.close() }
+        let body = [UInt8](repeating: 0x61, count: 8 << 20)
+        let d = harness.perform(UpstreamRequest(method: .post, url: origin + "/v1/predictions", body: .bytes(body)))
+        #expect(served.wait(seconds: 20))
+        #expect(d.error == nil, "\(String(describing: d.error))")
+        #expect(d.head?.status == 413)
+        #expect(d.body == Array("too big".utf8))
+    }
 }
