@@ -122,36 +122,17 @@ final class CreateExchange: HTTPExchangeDelegate {
             return
         }
         let askVersion = request.modelName == nil ? request.version : nil
-        // The loop's hot tier answers entries Redis returned less than `cache.hot_ttl` ago, and,
-        // within `cache.hot_grace`, those whose last read from Redis failed (Redis is then asked
-        // again in the background, not while the client waits).
-        let now = exchange.loop.now
-        let fresh = cache.hot.servable(key, now: now)
-        let held = fresh ?? cache.hot.failingOver(key, now: now)
-        if let hot = held,
-            fresh != nil ? cache.hot.tokenAccepted(tokenHash, now: now) : cache.hot.tokenAcceptedInGrace(tokenHash, now: now)
-        {
-            let learned = askVersion.flatMap { cache.hot.versionModel($0) }
-            if askVersion == nil || learned != nil {
-                cache.metrics.increment(MetricSeries(.hotTierLookups, [fresh != nil ? "hot" : "grace"]))
-                if cache.hot.claimRefresh(key, now: now) {
-                    cache.metrics.increment(MetricSeries(.hotTierLookups, ["refresh"]))
-                    cache.refreshHot(key: key, tokenHash: tokenHash, version: askVersion, onError: host.noteStoreError)
-                }
-                proceed(
-                    keyed: keyed, cacheControl: cacheControl, maxAge: maxAge,
-                    found: CacheLookup(entry: nil, tokenAccepted: true, versionModel: learned), hot: hot)
-                return
-            }
-        }
-        let issuedAt = now
+        if answerFromMemory(keyed: keyed, cacheControl: cacheControl, maxAge: maxAge, askVersion: askVersion) { return }
+        let issuedAt = exchange.loop.now
         cache.metrics.increment(MetricSeries(.hotTierLookups, ["redis"]))
         cache.store.lookup(key: key, tokenHash: tokenHash, version: askVersion) { [self] result in
             switch result {
             case .failure(let error):
                 host.noteStoreError(error)
+                // Within its grace the loop's copy now stands in for Redis, for this create and
+                // the next ones; without one, the create fails open.
                 cache.hot.readFailed(key, now: exchange.loop.now)
-                if !serveInGrace(keyed: keyed, maxAge: maxAge, askVersion: askVersion) {
+                if !answerFromMemory(keyed: keyed, cacheControl: cacheControl, maxAge: maxAge, askVersion: askVersion) {
                     forward(result: .error, keyed: keyed)
                 }
             case .success(let found):
@@ -161,26 +142,30 @@ final class CreateExchange: HTTPExchangeDelegate {
         }
     }
 
-    /// Answers a create whose lookup Redis failed from the loop's copy of the entry, if it is
-    /// within its grace (`cache.hot_grace`, never past the entry's TTL) for a token accepted
-    /// within it too: a Redis stall must not turn a key in steady use into paid upstream creates.
-    /// False when nothing may stand in for Redis (the create then fails open).
-    private func serveInGrace(keyed: Keyed, maxAge: Int?, askVersion: String?) -> Bool {
+    /// Decides the create from the loop's hot tier when it may stand in for Redis: an entry Redis
+    /// returned less than `cache.hot_ttl` ago, or, within `cache.hot_grace`, one whose last read
+    /// from Redis failed (Redis is then asked again in the background, not while the client
+    /// waits) — each only for a token Redis confirmed within the same time. False when the
+    /// create must ask Redis.
+    private func answerFromMemory(keyed: Keyed, cacheControl: CacheControl, maxAge: Int?, askVersion: String?) -> Bool {
         let cache = host.cache
         let now = exchange.loop.now
-        guard let held = cache.hot.graceable(keyed.key, now: now),
-            cache.hot.tokenAcceptedInGrace(keyed.tokenHash, now: now)
+        let fresh = cache.hot.servable(keyed.key, now: now)
+        guard let hot = fresh ?? cache.hot.failingOver(keyed.key, now: now),
+            fresh != nil
+                ? cache.hot.tokenAccepted(keyed.tokenHash, now: now)
+                : cache.hot.tokenAcceptedInGrace(keyed.tokenHash, now: now)
         else { return false }
-        var keyed = keyed
-        if let version = askVersion {
-            // As `proceed` does: a create by version id takes the policy of the version's model.
-            guard let model = cache.hot.versionModel(version) else { return false }
-            keyed.policy = cache.settings.policy.resolve(model: model, version: version)
-            guard keyed.policy.enabled else { return false }
+        let learned = askVersion.flatMap { cache.hot.versionModel($0) }
+        guard askVersion == nil || learned != nil else { return false }
+        cache.metrics.increment(MetricSeries(.hotTierLookups, [fresh != nil ? "hot" : "grace"]))
+        if cache.hot.claimRefresh(keyed.key, now: now) {
+            cache.metrics.increment(MetricSeries(.hotTierLookups, ["refresh"]))
+            cache.refreshHot(key: keyed.key, tokenHash: keyed.tokenHash, version: askVersion, onError: host.noteStoreError)
         }
-        guard let entry = usable(held, keyed: keyed, maxAge: maxAge) else { return false }
-        cache.metrics.increment(MetricSeries(.hotTierLookups, ["grace"]))
-        serveHit(entry, keyed: keyed, result: .hit)
+        proceed(
+            keyed: keyed, cacheControl: cacheControl, maxAge: maxAge,
+            found: CacheLookup(entry: nil, tokenAccepted: true, versionModel: learned), hot: hot)
         return true
     }
 

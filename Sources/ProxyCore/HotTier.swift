@@ -17,7 +17,7 @@ import CacheCore
 /// - `ttlNanos == 0` turns the tier off for answering: every create looks up Redis, and the
 ///   tier only saves the decode of an entry whose bytes are unchanged;
 /// - when Redis cannot answer a lookup, a copy may stand in for it for up to `graceNanos` past
-///   its window (`graceable`), never past the TTL Redis last reported for the entry, and only
+///   its window (`failingOver`, once a read failed), never past the TTL Redis last reported for the entry, and only
 ///   for a token accepted within the same grace: a Redis stall then costs no paid upstream
 ///   create for a key in steady use (as `stale-if-error` does for HTTP caches). Once a read of
 ///   the entry has failed (`readFailed`), the copy keeps answering within its grace without
@@ -93,13 +93,6 @@ public final class HotTier {
         return now < e.servableUntil ? e : nil
     }
 
-    /// The entry under `key` if it may stand in for a lookup Redis failed: within its grace,
-    /// and Redis's TTL for it has not run out.
-    public func graceable(_ key: CacheKey, now: UInt64) -> Entry? {
-        guard let e = entries[key] else { return nil }
-        return now < e.graceUntil ? e : nil
-    }
-
     /// The entry under `key` if the last read of it from Redis failed and it is within its
     /// grace: it answers without waiting for Redis (which a background refresh asks again).
     public func failingOver(_ key: CacheKey, now: UInt64) -> Entry? {
@@ -147,7 +140,7 @@ public final class HotTier {
     }
 
     /// True when Redis said Replicate accepts this token recently enough for a copy in its grace
-    /// (`graceable`) to answer it while Redis fails.
+    /// (`failingOver`) to answer it while Redis fails.
     public func tokenAcceptedInGrace(_ tokenHash: SHA256Digest, now: UInt64) -> Bool {
         guard let until = tokens[tokenHash] else { return false }
         return now < until &+ graceNanos
