@@ -9,7 +9,7 @@ public struct HTTPHeaderName: Hashable, Sendable, ExpressibleByStringLiteral, Cu
     public let lowercased: String
 
     public init(_ name: String) {
-        self.lowercased = HTTPHeaderName.asciiLowercased(name)
+        self.lowercased = ASCIICase.lowercased(name)
     }
 
     public init(stringLiteral value: String) {
@@ -18,18 +18,6 @@ public struct HTTPHeaderName: Hashable, Sendable, ExpressibleByStringLiteral, Cu
 
     public var description: String { lowercased }
 
-    /// ASCII-only lowercasing: header names are tokens, and `String.lowercased()` pulls in
-    /// Unicode tables we do not want on the hot path.
-    static func asciiLowercased(_ s: String) -> String {
-        var needs = false
-        for b in s.utf8 where b >= 0x41 && b <= 0x5A {
-            needs = true
-            break
-        }
-        guard needs else { return s }
-        return String(decoding: s.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
     /// True when `raw` (any case) names this header. Runs for every field of every lookup, so
     /// it compares contiguous bytes when both strings have them (native strings do).
     public func matches(_ raw: String) -> Bool {
@@ -37,21 +25,10 @@ public struct HTTPHeaderName: Hashable, Sendable, ExpressibleByStringLiteral, Cu
         let b = lowercased.utf8
         guard a.count == b.count else { return false }
         let fast = a.withContiguousStorageIfAvailable { x in
-            b.withContiguousStorageIfAvailable { y in Self.equalFolding(x, y) }
+            b.withContiguousStorageIfAvailable { y in ASCIICase.equals(x, lowercase: y) }
         }
         if let fast, let result = fast { return result }
-        return Self.equalFolding(a, b)
-    }
-
-    /// `a` lowercased (ASCII) equals `b`; same lengths.
-    @inline(__always)
-    private static func equalFolding<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool
-    where A.Element == UInt8, B.Element == UInt8 {
-        for (x, y) in zip(a, b) {
-            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
-            if lx != y { return false }
-        }
-        return true
+        return ASCIICase.equals(a, lowercase: b)
     }
 
     // MARK: - Names Reprise reads or writes

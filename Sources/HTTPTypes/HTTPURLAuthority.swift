@@ -32,7 +32,7 @@ public struct HTTPURLAuthority: Sendable, Equatable {
         guard bytes.count <= maxLength, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .failure(.characters)
         }
-        let lower = String(decoding: bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let lower = String(decoding: bytes.map(ASCIICase.lower), as: UTF8.self)
         let scheme: String
         if lower.hasPrefix("https://") {
             scheme = "https"

@@ -1,4 +1,5 @@
 import CacheCore
+import HTTPTypes
 import JSONCore
 import ReplicateAPI
 
@@ -83,6 +84,6 @@ public struct CreateRequest: Sendable {
     }
 
     private static func lower(_ s: String) -> String {
-        String(decoding: s.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        ASCIICase.lowercased(s)
     }
 }

@@ -63,18 +63,7 @@ public enum ForwardingPolicy {
             end = utf8.index(before: end)
         }
         let trimmed = mediaType[start..<end]
-        return equalFolding(trimmed, "application/json") || hasSuffixFolding(trimmed, "+json")
-    }
-
-    private static func equalFolding(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { want in
-            bytes.count == want.count && zip(bytes, want).allSatisfy { (($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0) == $1 }
-        }
-    }
-
-    private static func hasSuffixFolding(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { want in
-            bytes.count >= want.count && equalFolding(bytes.suffix(want.count), lowercase)
-        }
+        return ASCIICase.equals(trimmed, lowercase: "application/json".utf8)
+            || ASCIICase.equals(trimmed.suffix(5), lowercase: "+json".utf8)
     }
 }

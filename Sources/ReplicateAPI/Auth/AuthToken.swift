@@ -44,9 +44,9 @@ public struct AuthToken: Sendable, CustomStringConvertible, CustomDebugStringCon
         guard space < end else { return nil }
         let schemeName = UnsafeRawBufferPointer(rebasing: b[start..<space])
         let scheme: Scheme
-        if equalsIgnoringASCIICase(schemeName, "bearer") {
+        if ASCIICase.equals(schemeName, lowercase: "bearer".utf8) {
             scheme = .bearer
-        } else if equalsIgnoringASCIICase(schemeName, "token") {
+        } else if ASCIICase.equals(schemeName, lowercase: "token".utf8) {
             scheme = .token
         } else {
             return nil
@@ -69,14 +69,6 @@ public struct AuthToken: Sendable, CustomStringConvertible, CustomDebugStringCon
     /// Lends the token's bytes (ASCII), e.g. to a hasher. Do not copy them out.
     public func withUnsafeTokenBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try secret.withUnsafeBytes(body)
-    }
-
-    /// `lowercase` must be lowercase ASCII.
-    private static func equalsIgnoringASCIICase(_ s: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { expected in
-            s.count == expected.count
-                && zip(s, expected).allSatisfy { (($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0) == $1 }
-        }
     }
 
     public var description: String { "AuthToken(\(scheme.rawValue) <redacted>)" }

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Moves absolute URLs from the upstream's origin to Reprise's public one.
 ///
 /// A URL matches when it starts with the upstream base (`https://api.replicate.com`, or the
@@ -25,7 +27,7 @@ public struct BaseURLRewrite: Hashable, Sendable {
         guard url.count >= base.count else { return nil }
         var i = url.startIndex
         for expected in base {
-            guard BaseURLRewrite.asciiLower(url[i]) == BaseURLRewrite.asciiLower(expected) else { return nil }
+            guard ASCIICase.lower(url[i]) == ASCIICase.lower(expected) else { return nil }
             url.formIndex(after: &i)
         }
         let rest = url[i...]
@@ -49,10 +51,6 @@ public struct BaseURLRewrite: Hashable, Sendable {
     /// `url` moved to the public base, or nil when it is not on the upstream origin.
     public func rewrite(_ url: String) -> String? {
         rewrite(url.utf8).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    private static func asciiLower(_ b: UInt8) -> UInt8 {
-        (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
     }
 
     private static func trimmingTrailingSlashes(_ s: String) -> String {
