@@ -46,10 +46,6 @@ public final class CreateRequestMemo {
         let cost: Int
     }
 
-    private struct BucketKey: Hashable {
-        let hash: UInt64
-    }
-
     public let maxBytes: Int
     public let maxBodyBytes: Int
     static let maxPerBucket = 4
@@ -57,9 +53,10 @@ public final class CreateRequestMemo {
     static let overhead = 256
 
     private let seed: UInt64
-    private var buckets: [BucketKey: [Slot]] = [:]
+    /// Slots by the seeded hash of their body.
+    private var buckets: [UInt64: [Slot]] = [:]
     /// Insertion order, for eviction; keys whose slots are gone are skipped when they come up.
-    private var order: [(key: BucketKey, body: [UInt8])] = []
+    private var order: [(key: UInt64, body: [UInt8])] = []
     private var orderHead = 0
     public private(set) var usedBytes = 0
     public private(set) var count = 0
@@ -72,7 +69,7 @@ public final class CreateRequestMemo {
 
     /// The remembered analysis of exactly this route and body, if any.
     public func lookup(route: PredictionRoute, body: [UInt8]) -> Analysis? {
-        guard body.count <= maxBodyBytes, let slots = buckets[BucketKey(hash: hash(body))] else { return nil }
+        guard body.count <= maxBodyBytes, let slots = buckets[hash(body)] else { return nil }
         for slot in slots where slot.route == route && Self.equal(slot.body, body) {
             return slot.analysis
         }
@@ -85,7 +82,7 @@ public final class CreateRequestMemo {
         // The parsed tree takes about twice the bytes it came from.
         let cost = body.count * 3 + analysis.inputJSON.count + Self.overhead
         guard cost <= maxBytes / 8 else { return }
-        let key = BucketKey(hash: hash(body))
+        let key = hash(body)
         var slots = buckets[key] ?? []
         if let i = slots.firstIndex(where: { $0.route == route && Self.equal($0.body, body) }) {
             drop(slots.remove(at: i))
